@@ -1,0 +1,188 @@
+"""Exercises: check a student's answer, give a specific hint, reveal the solution on demand.
+
+Every lecture builds its exercises from :class:`Exercise`::
+
+    EX_COST = Exercise(
+        key="performer-cost",
+        question="How many multiply-adds does exact attention need for L=1000, d=64?",
+        checker=lambda answer: compare_value(answer, 2 * 1000**2 * 64, rtol=0.01,
+                                             name="the number of multiply-adds"),
+        solution="Two L×L×d products: ``2 * L**2 * d``.",
+    )
+    check_cost = EX_COST.check          # what the notebook calls: check_cost(my_answer)
+
+``check`` never raises on a wrong or malformed answer: it prints one line that says what
+is wrong (type, shape, NaN, off by a factor, ...) and returns ``False``. The solution stays
+out of sight until the student asks for it with ``EX_COST.reveal()`` (a button in
+JupyterLab) or ``EX_COST.show_solution()``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+#: A checker returns (is_correct, message). The message is shown as it is.
+Checker = Callable[[Any], "tuple[bool, str]"]
+
+NO_ANSWER_HINT = "No answer yet: replace the `None` (or `...`) with your answer and run the cell again."
+
+
+def _as_float_array(answer: Any, name: str) -> tuple[np.ndarray | None, str]:
+    """Convert ``answer`` to a float array, or return (None, hint) saying why it cannot be."""
+    try:
+        arr = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"{name} should be a number or an array of numbers, got {type(answer).__name__} {answer!r:.60}."
+    return arr, ""
+
+
+def compare_value(
+    answer: Any,
+    expected: float,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 0.0,
+    name: str = "your answer",
+) -> tuple[bool, str]:
+    """Compare a scalar answer with the expected value and explain a mismatch.
+
+    Hints are specific: not a number, NaN/inf, wrong sign, off by a power of ten,
+    a factor of 2, or simply too large / too small.
+    """
+    if isinstance(answer, bool):
+        return False, f"{name} should be a number, not a boolean."
+    arr, hint = _as_float_array(answer, name)
+    if arr is None:
+        return False, hint
+    if arr.size != 1:
+        return False, f"{name} should be a single number, got an array of shape {arr.shape}."
+    value = float(arr.reshape(()))
+    if not math.isfinite(value):
+        return False, f"{name} is {value}: look for a division by zero or a log of 0."
+    if math.isclose(value, expected, rel_tol=rtol, abs_tol=atol):
+        return True, f"{name} = {value:.6g} is right."
+    if expected != 0 and math.isclose(-value, expected, rel_tol=rtol, abs_tol=atol):
+        return False, f"{name} has the wrong sign."
+    if expected != 0 and value != 0:
+        ratio = value / expected
+        for factor, label in ((2.0, "twice"), (0.5, "half")):
+            if math.isclose(ratio, factor, rel_tol=max(rtol, 1e-9)):
+                return False, f"{name} = {value:.6g} is {label} the right value: check for a missing or extra factor of 2."
+        log_ratio = math.log10(abs(ratio))
+        if abs(log_ratio - round(log_ratio)) < 1e-6 and round(log_ratio) != 0:
+            return False, f"{name} = {value:.6g} is off by a factor 10^{round(log_ratio)}: check your units or scaling."
+    direction = "too large" if value > expected else "too small"
+    return False, f"{name} = {value:.6g} is {direction}."
+
+
+def compare_array(
+    answer: Any,
+    expected: Any,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    name: str = "your array",
+) -> tuple[bool, str]:
+    """Compare an array answer with the expected array: shape first, then values."""
+    expected = np.asarray(expected, dtype=float)
+    arr, hint = _as_float_array(answer, name)
+    if arr is None:
+        return False, hint
+    if arr.shape != expected.shape:
+        hint = ""
+        if arr.shape == expected.shape[::-1] and arr.ndim == 2:
+            hint = " (it looks transposed)"
+        return False, f"{name} has shape {arr.shape}, expected {expected.shape}{hint}."
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.sum(~np.isfinite(arr)))
+        return False, f"{name} has {bad} NaN or infinite entries: compute in log space or guard divisions."
+    close = np.isclose(arr, expected, rtol=rtol, atol=atol)
+    if close.all():
+        return True, f"{name} is right."
+    if np.allclose(-arr, expected, rtol=rtol, atol=atol):
+        return False, f"{name} has the wrong sign everywhere."
+    first = tuple(int(i) for i in np.argwhere(~close)[0])
+    return False, (
+        f"{name}: {int((~close).sum())} of {arr.size} entries are off; first at index {first}: "
+        f"got {arr[first]:.6g}, expected {expected[first]:.6g}."
+    )
+
+
+def compare_choice(answer: Any, expected: str, choices: dict[str, str], *, name: str = "your choice") -> tuple[bool, str]:
+    """Compare a multiple-choice answer; ``choices`` maps each option to the hint shown if it is picked."""
+    if not isinstance(answer, str):
+        return False, f"{name} should be one of {sorted(choices)} as a string, got {answer!r}."
+    key = answer.strip().lower()
+    lowered = {k.lower(): (k, v) for k, v in choices.items()}
+    if key not in lowered:
+        return False, f"{name} {answer!r} is not an option; choose one of {sorted(choices)}."
+    if lowered[key][0] == expected:
+        return True, f"{name} {answer!r} is right. {choices[expected]}".strip()
+    return False, lowered[key][1]
+
+
+@dataclass
+class Exercise:
+    """One exercise: a question, a checker with hints, and a hidden solution.
+
+    Parameters
+    ----------
+    key : str
+        Short identifier, e.g. ``"perplexity-die"``.
+    question : str
+        The task in one or two sentences (Markdown).
+    checker : callable
+        ``checker(answer) -> (ok, message)``; build it from :func:`compare_value`,
+        :func:`compare_array` or :func:`compare_choice`.
+    solution : str
+        Markdown shown only when the student asks for it.
+    """
+
+    key: str
+    question: str
+    checker: Checker
+    solution: str
+
+    def check(self, answer: Any) -> bool:
+        """Print whether ``answer`` is right, with a specific hint if not. Never raises."""
+        if answer is None or answer is Ellipsis:
+            print(f"[{self.key}] {NO_ANSWER_HINT}")
+            return False
+        try:
+            ok, message = self.checker(answer)
+        except Exception as exc:  # a malformed answer must give a hint, never a traceback
+            ok, message = False, f"could not check this answer ({type(exc).__name__}: {exc}); look at its type and shape."
+        mark = "Correct" if ok else "Not yet"
+        print(f"[{self.key}] {mark}: {message}")
+        return bool(ok)
+
+    def solution_markdown(self) -> str:
+        """The solution as Markdown text."""
+        return f"**Solution ({self.key})**\n\n{self.solution}"
+
+    def show_solution(self) -> None:
+        """Display the solution now (Markdown in a notebook, plain text elsewhere)."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(self.solution_markdown()))
+
+    def reveal(self):
+        """A toggle button that shows the solution only when clicked (an ipywidgets VBox)."""
+        import ipywidgets as widgets
+        from IPython.display import Markdown, display
+
+        button = widgets.ToggleButton(value=False, description="Show solution", icon="eye")
+        out = widgets.Output()
+
+        def on_toggle(change: dict) -> None:
+            out.clear_output()
+            button.description = "Hide solution" if change["new"] else "Show solution"
+            if change["new"]:
+                with out:
+                    display(Markdown(self.solution_markdown()))
+
+        button.observe(on_toggle, names="value")
+        return widgets.VBox([button, out])

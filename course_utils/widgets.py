@@ -1,0 +1,189 @@
+"""Widget wiring shared by all lectures: sliders -> pure compute -> draw into ONE figure.
+
+The lectures keep three layers apart:
+
+* ``compute_*(params) -> result``: pure, tested for every slider value;
+* ``draw_*(result, ax=None)``: plotting only;
+* a thin ``*_widget()`` built with :func:`live_figure`, which owns one figure and
+  redraws it on every slider move (never a new figure per move).
+
+Example::
+
+    def update(axes, m=16, kind="positive"):
+        result = compute_kernel_error(m=m, kind=kind, rng=np.random.default_rng(0))
+        axes[0].clear()
+        draw_kernel_error(result, ax=axes[0])
+        return f"relative error: {result.error:.3f}"       # optional text shown above the plot
+
+    live_figure(update, {"m": int_slider(16, 1, 512, description="m"),
+                         "kind": dropdown(["positive", "trig"], description="features")},
+                ncols=1, figsize=(9, 4))
+"""
+from __future__ import annotations
+
+import io
+import time
+from typing import Any, Callable
+
+import numpy as np
+from matplotlib.figure import Figure
+
+#: update(axes, **slider_values) -> optional readout text (HTML allowed)
+Update = Callable[..., "str | None"]
+
+
+def int_slider(value: int, min: int, max: int, step: int = 1, *, description: str = "", continuous_update: bool = True, **kw):
+    """An IntSlider with a readable description width."""
+    import ipywidgets as widgets
+
+    return widgets.IntSlider(value=value, min=min, max=max, step=step, description=description,
+                             continuous_update=continuous_update, style={"description_width": "initial"}, **kw)
+
+
+def float_slider(value: float, min: float, max: float, step: float, *, description: str = "", continuous_update: bool = True,
+                 readout_format: str = ".2f", **kw):
+    """A FloatSlider with a readable description width."""
+    import ipywidgets as widgets
+
+    return widgets.FloatSlider(value=value, min=min, max=max, step=step, description=description,
+                               continuous_update=continuous_update, readout_format=readout_format,
+                               style={"description_width": "initial"}, **kw)
+
+
+def log_slider(value: float, min_exp: float, max_exp: float, step: float = 0.1, *, description: str = "", base: float = 10,
+               continuous_update: bool = True, readout_format: str = ".3g", **kw):
+    """A FloatLogSlider: value = base**x for x in [min_exp, max_exp]."""
+    import ipywidgets as widgets
+
+    return widgets.FloatLogSlider(value=value, base=base, min=min_exp, max=max_exp, step=step, description=description,
+                                  continuous_update=continuous_update, readout_format=readout_format,
+                                  style={"description_width": "initial"}, **kw)
+
+
+def dropdown(options, value=None, *, description: str = "", **kw):
+    """A Dropdown (or use ToggleButtons for 2-3 options)."""
+    import ipywidgets as widgets
+
+    return widgets.Dropdown(options=options, value=value if value is not None else list(options)[0] if not isinstance(options, dict) else list(options.values())[0],
+                            description=description, style={"description_width": "initial"}, **kw)
+
+
+def checkbox(value: bool, *, description: str = "", **kw):
+    """A Checkbox."""
+    import ipywidgets as widgets
+
+    return widgets.Checkbox(value=value, description=description, indent=False, **kw)
+
+
+class LiveFigure:
+    """One figure redrawn in place by ``update`` whenever a control changes.
+
+    Attributes
+    ----------
+    fig : Figure
+        The single figure (created once, never displayed by pyplot itself).
+    axes : ndarray of Axes, shape (nrows, ncols) squeezed like ``plt.subplots``.
+    controls : dict name -> widget
+    widget : ipywidgets.VBox
+        What the notebook displays (controls, readout, plot).
+    last_seconds : float
+        Kernel-side time of the last update (compute + draw + PNG encode).
+    """
+
+    def __init__(self, update: Update, controls: dict[str, Any], *, nrows: int = 1, ncols: int = 1,
+                 figsize: tuple[float, float] = (10, 4.5), subplot_kw: dict | None = None, dpi: int = 96,
+                 controls_per_row: int = 3):
+        import ipywidgets as widgets
+
+        self.update_fn = update
+        self.controls = dict(controls)
+        self.dpi = dpi
+        # A bare Figure, not registered with pyplot: the inline backend can never show it
+        # a second time, and moving a slider can never stack up new figures.
+        self.fig = Figure(figsize=figsize, layout="constrained")
+        self.axes = self.fig.subplots(nrows, ncols, subplot_kw=subplot_kw, squeeze=True)
+        self.readout = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self.last_seconds = float("nan")
+        boxes = list(self.controls.values())
+        rows = [widgets.HBox(boxes[i:i + controls_per_row]) for i in range(0, len(boxes), controls_per_row)]
+        self.widget = widgets.VBox([*rows, self.readout, self.image])
+        for control in self.controls.values():
+            control.observe(self.refresh, names="value")
+        self.refresh()
+
+    def values(self) -> dict[str, Any]:
+        """Current value of every control, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def render(self, **values: Any) -> str:
+        """Run ``update`` with these values and return the readout text (no display)."""
+        text = self.update_fn(self.axes, **values)
+        return "" if text is None else str(text)
+
+    def refresh(self, change: Any = None) -> None:
+        """Recompute and redraw the figure from the controls' current values."""
+        start = time.perf_counter()
+        try:
+            text = self.render(**self.values())
+        except ValueError as exc:  # a clear message on screen instead of a traceback mid-lecture
+            text = f"<b>Cannot draw this setting:</b> {exc}"
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=self.dpi)
+        self.readout.value = text
+        self.image.value = buf.getvalue()
+        self.last_seconds = time.perf_counter() - start
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        """The live widget, plus the current plot as a static PNG for viewers without a kernel."""
+        import base64
+
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
+        return bundle
+
+
+def live_figure(update: Update, controls: dict[str, Any], **kw: Any) -> LiveFigure:
+    """Build a :class:`LiveFigure` (display it by leaving it as the last expression of a cell)."""
+    return LiveFigure(update, controls, **kw)
+
+
+def sweep_values(control: Any, n: int = 5) -> list[Any]:
+    """Values to test a control at: both extremes and points in between (for tests).
+
+    Sliders give ``n`` evenly spaced values including min and max; dropdowns and toggle
+    buttons give every option; checkboxes give both states.
+    """
+    options = getattr(control, "options", None)
+    if options is not None:
+        labels_values = getattr(control, "_options_values", None)
+        return list(labels_values if labels_values is not None else options)
+    if isinstance(getattr(control, "value", None), bool):
+        return [False, True]
+    lo, hi = control.min, control.max
+    if type(control).__name__ == "FloatLogSlider":
+        exps = np.linspace(lo, hi, n)
+        return [float(control.base ** e) for e in exps]
+    vals = np.linspace(lo, hi, n)
+    if isinstance(control.value, int) and not isinstance(control.value, bool):
+        return sorted({int(round(v)) for v in vals})
+    return [float(v) for v in vals]
+
+
+def sweep_widget(live: LiveFigure, n: int = 5) -> list[dict[str, Any]]:
+    """Render ``live`` at every sweep value of every control (others at their defaults),
+    then with all controls at their first and at their last sweep value.
+
+    Raises whatever ``update`` raises (a test calls this); returns the settings rendered.
+    """
+    defaults = live.values()
+    grids = {name: sweep_values(control, n) for name, control in live.controls.items()}
+    settings = []
+    for name, values in grids.items():
+        for value in values:
+            settings.append({**defaults, name: value})
+    settings.append({name: values[0] for name, values in grids.items()})
+    settings.append({name: values[-1] for name, values in grids.items()})
+    for setting in settings:
+        live.render(**setting)
+    return settings

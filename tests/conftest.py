@@ -1,0 +1,4 @@
+"""Test configuration: a non-interactive matplotlib backend; nothing else global."""
+import matplotlib
+
+matplotlib.use("Agg")
