@@ -31,7 +31,7 @@ $(BSTAMP): requirements-browser.txt $(STAMP)
 	touch $@
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: $(STAMP) $(BSTAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests notebooks --nbval-lax $(PYTEST_ARGS)

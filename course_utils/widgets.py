@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections import deque
 from typing import Any, Callable
 
 import numpy as np
@@ -108,6 +109,14 @@ class LiveFigure:
         boxes = list(self.controls.values())
         rows = [widgets.HBox(boxes[i:i + controls_per_row]) for i in range(0, len(boxes), controls_per_row)]
         self.widget = widgets.VBox([*rows, self.readout, self.image])
+        # CSS classes for browser tests and the latency benchmark (tests/browser, benchmarks/bench_widgets.py):
+        # "live-figure" marks the whole widget, "live-figure-<model id>" finds it from the kernel.
+        self.widget.add_class("live-figure")
+        self.widget.add_class(f"live-figure-{self.widget.model_id}")
+        self.readout.add_class("live-figure-readout")
+        self.image.add_class("live-figure-image")
+        #: kernel-side seconds of every update so far (newest last; the benchmark reads it)
+        self.history: deque[float] = deque(maxlen=1000)
         for control in self.controls.values():
             control.observe(self.refresh, names="value")
         self.refresh()
@@ -133,6 +142,7 @@ class LiveFigure:
         self.readout.value = text
         self.image.value = buf.getvalue()
         self.last_seconds = time.perf_counter() - start
+        self.history.append(self.last_seconds)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
         """The live widget, plus the current plot as a static PNG for viewers without a kernel."""
