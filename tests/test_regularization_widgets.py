@@ -1,0 +1,103 @@
+"""Lecture 2: every widget swept over its sliders (extremes included), exercises and figures."""
+import math
+
+import numpy as np
+import pytest
+
+from course_utils import regularization as reg
+from course_utils import regularization_exercises as ex
+from course_utils import regularization_plots as plots
+from course_utils.widgets import sweep_values, sweep_widget
+
+WIDGETS = [plots.polynomial_widget, plots.lp_ball_widget, plots.constrained_view_widget, plots.descent_widget,
+           plots.diabetes_widget, plots.bayes_widget]
+
+
+@pytest.mark.parametrize("factory", WIDGETS, ids=lambda f: f.__name__)
+def test_widget_sweep_extremes(factory):
+    live = factory()
+    n_axes_before = len(live.fig.axes)
+    settings = sweep_widget(live)
+    assert len(settings) >= 3
+    assert len(live.fig.axes) == n_axes_before             # moving a slider never adds axes
+    assert "Cannot draw" not in live.readout.value
+
+
+def test_constrained_view_compute_sweep_is_finite_and_consistent():
+    live = plots.constrained_view_widget()
+    grids = {name: sweep_values(c, 5) for name, c in live.controls.items()}
+    for norm in grids["norm"]:
+        for t in grids["t"][::2]:                       # 0, 1.5, 3
+            for corr in grids["corr"][::2]:             # -0.9, 0, 0.9
+                for w1 in grids["w1"][::4]:             # -3, 3
+                    view = reg.compute_constrained_view(t, w1, -1.5, corr, norm, 0.5)
+                    sol = view.solution
+                    assert np.all(np.isfinite(sol.w)) and np.isfinite(view.loss_grid).all()
+                    assert reg.kkt_residual(view.H, view.w_star, sol, t, norm) < (1e-6 if norm == "elasticnet" else 1e-9)
+                    if not math.isinf(sol.multiplier):
+                        np.testing.assert_allclose(view.penalised_w, sol.w, atol=1e-6)
+
+
+def test_l1_corner_holds_over_a_range_of_widget_settings():
+    # default widget setting: w* = (2, 0.6), corr = 0.5; every budget up to 1.4 is a corner for L1
+    for t in np.arange(0.05, 1.41, 0.05):
+        assert reg.compute_constrained_view(t, 2.0, 0.6, 0.5, "l1").solution.kind == "corner"
+        assert reg.compute_constrained_view(t, 2.0, 0.6, 0.5, "l2").solution.kind == "smooth"
+
+
+def test_descent_and_posterior_compute_sweeps_are_finite():
+    live = plots.descent_widget()
+    for method in sweep_values(live.controls["method"]):
+        for lam in sweep_values(live.controls["lam"]):
+            for corr in sweep_values(live.controls["corr"], 3):
+                res = reg.compute_descent(method, lam, corr, 100)
+                assert np.all(np.isfinite(res.path)) and np.all(np.isfinite(res.objective_grid))
+    for z in np.linspace(-3, 3, 7):
+        for prior in ("laplace", "gaussian"):
+            for scale in (0.2, 3.0):
+                res = reg.compute_posterior_1d(z, prior, scale=scale)
+                assert np.isfinite(res.posterior).all() and np.isfinite(res.posterior_mean)
+
+
+def test_lp_balls_for_every_slider_value():
+    for _, p in plots.P_OPTIONS:
+        b = reg.ball_boundary(p, n=401)
+        np.testing.assert_allclose(reg.lp_norm(b, p), 1.0, rtol=1e-12)
+    sq = reg.ball_boundary(np.inf, n=401)
+    assert np.abs(sq).max() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("exercise, right, wrong", [
+    (ex.EX_SOFT_THRESHOLD, [2.0, 0.0, 0.2, -1.0], [1.5, -0.25, 0.6, -1.0]),
+    (ex.EX_ALPHA_MAX, 2.148043575529498, 2 * 2.148043575529498),
+    (ex.EX_L1_CORNER, [1.0, 0.0], [2 / math.sqrt(4.25), 0.5 / math.sqrt(4.25)]),
+    (ex.EX_PRIOR, "laplace", "gaussian"),
+], ids=lambda v: getattr(v, "key", None))
+def test_exercises_accept_solution_and_reject_wrong_answer_with_hint(exercise, right, wrong, capsys):
+    assert exercise.check(right) is True
+    assert exercise.check(wrong) is False
+    out = capsys.readouterr().out
+    assert "Not yet" in out and len(out.strip().splitlines()[-1]) > 30
+    assert exercise.check(None) is False
+    assert exercise.check("not a number") is False
+    assert "Solution" in exercise.solution_markdown()
+
+
+def test_exercise_answers_are_the_math():
+    np.testing.assert_allclose(ex._soft_expected(), [2.0, 0.0, 0.2, -1.0])
+    X, y, _ = reg.diabetes_data()
+    assert ex._alpha_max_expected() == pytest.approx(np.abs(X.T @ y).max() / 442)
+    np.testing.assert_array_equal(ex._corner_expected(), [1.0, 0.0])
+
+
+def test_figures_are_registered_and_build(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from course_utils.figures import collect_figures
+
+    names = [n for n in collect_figures() if n.startswith("02_")]
+    assert set(names) == set(plots.FIGURES) and 2 <= len(names) <= 4
+    for name in names:
+        fig = plots.FIGURES[name]()
+        assert fig.axes
+        plt.close(fig)
