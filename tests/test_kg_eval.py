@@ -1,0 +1,196 @@
+"""Lecture 4: AUC-PR, ranking metrics, K-fold protocol, graph-feature baselines, exercises."""
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.metrics import average_precision_score, precision_recall_curve
+
+from course_utils import kg, kg_exercises as ex
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_auc_pr_agrees_with_sklearn_on_random_data(seed):
+    rng = np.random.default_rng(seed)
+    y = (rng.random(500) < 0.2).astype(int)
+    s = rng.standard_normal(500) + y
+    assert kg.auc_pr(s, y) == pytest.approx(average_precision_score(y, s), abs=1e-12)
+    s_ties = np.round(s, 1)  # many ties: one threshold per distinct score
+    assert kg.auc_pr(s_ties, y) == pytest.approx(average_precision_score(y, s_ties), abs=1e-12)
+
+
+def test_precision_recall_points_agree_with_sklearn():
+    rng = np.random.default_rng(0)
+    y = rng.random(200) < 0.3
+    s = np.round(rng.random(200), 2)
+    p, r, t = kg.precision_recall_points(s, y)
+    ps, rs, ts = precision_recall_curve(y, s)
+    # sklearn lists thresholds increasing and appends (1, 0); it stops once recall reaches 1
+    m = len(ts)
+    np.testing.assert_allclose(p[:m][::-1], ps[:-1])
+    np.testing.assert_allclose(r[:m][::-1], rs[:-1])
+
+
+def test_auc_pr_hand_cases():
+    assert kg.auc_pr([3, 2, 1], [1, 1, 0]) == pytest.approx(1.0)
+    assert kg.auc_pr([3, 2, 1], [0, 0, 1]) == pytest.approx(1 / 3)
+    assert kg.auc_pr(ex.AP_SCORES, ex.AP_LABELS) == pytest.approx(ex.AP_EXPECTED)
+    assert kg.auc_pr([1, 1, 1, 1], [1, 0, 0, 0]) == pytest.approx(0.25)  # all tied: precision = base rate
+
+
+@pytest.mark.parametrize("scores, labels, match", [
+    ([1, 2], [1], "same length"),
+    ([1, 2], [0, 0], "no positive"),
+    ([1, np.nan], [1, 0], "NaN or infinite"),
+    ([1, 2], [2, 0], "labels must be 0/1"),
+    ([], [], "empty"),
+])
+def test_auc_pr_bad_input(scores, labels, match):
+    with pytest.raises(ValueError, match=match):
+        kg.auc_pr(scores, labels)
+
+
+def test_filtered_rank_hand_cases():
+    s = np.array([0.9, 0.8, 0.6, 0.5, 0.4])
+    assert kg.filtered_rank(s, 3) == 4
+    assert kg.filtered_rank(s, 3, known=[1]) == 3
+    assert kg.filtered_rank(s, 3, known=[1, 3]) == 3  # the target itself in `known` is not removed
+    assert kg.filtered_rank(s, 0, known=[1, 2]) == 1
+    assert kg.filtered_rank(np.array([1.0, 1.0, 1.0, 0.0]), 0) == 2.0  # two ties count half each
+    with pytest.raises(ValueError, match="outside"):
+        kg.filtered_rank(s, 5)
+    names = list(ex.RANK_SCORES)
+    r = kg.filtered_rank(np.array(list(ex.RANK_SCORES.values())), names.index(ex.RANK_TARGET),
+                         [names.index(k) for k in ex.RANK_KNOWN])
+    assert r == ex.RANK_EXPECTED
+
+
+def test_ranking_metrics_hand_case():
+    m = kg.ranking_metrics([1, 2, 4, 10, 20], ks=(1, 3, 10))
+    assert m["MRR"] == pytest.approx((1 + 1 / 2 + 1 / 4 + 1 / 10 + 1 / 20) / 5)
+    assert m["Hits@1"] == pytest.approx(0.2)
+    assert m["Hits@3"] == pytest.approx(0.4)
+    assert m["Hits@10"] == pytest.approx(0.8)
+    with pytest.raises(ValueError, match=">= 1"):
+        kg.ranking_metrics([0.5])
+    with pytest.raises(ValueError, match="no ranks"):
+        kg.ranking_metrics([])
+
+
+class TableModel:
+    """A model whose scores are a fixed table S[k, i, j]."""
+
+    def __init__(self, S):
+        self.S = np.asarray(S, dtype=float)
+
+    def objects(self, s, k):
+        return self.S[k, s]
+
+    def subjects(self, k, o):
+        return self.S[k, :, o]
+
+
+def test_filtered_ranks_both_sides_hand_case():
+    S = np.zeros((1, 4, 4))
+    S[0, 0] = [0.0, 0.9, 0.5, 0.7]   # (0, 0, ?) object scores
+    S[0, :, 2] = [0.5, 0.8, 0.1, 0.6]  # (?, 0, 2) subject scores
+    test = np.array([[0, 0, 2]])
+    known = np.array([[0, 0, 2], [0, 0, 1], [3, 0, 2]])
+    # object side: candidates 0 (0.0), 1 (0.9, filtered), 3 (0.7) → rank 2
+    # subject side: candidates 1 (0.8), 2 (0.1), 3 (0.6, filtered) → rank 2
+    np.testing.assert_array_equal(kg.filtered_ranks(TableModel(S), test, known, side="both"), [2, 2])
+    np.testing.assert_array_equal(kg.filtered_ranks(TableModel(S), test, known[:1], side="object"), [3])
+    with pytest.raises(ValueError, match="side must be"):
+        kg.filtered_ranks(TableModel(S), test, known, side="left")
+
+
+def test_kfold_holds_out_every_entry_once_with_true_labels():
+    g = kg.planted_kg(30, 2, 3, density=0.5, noise=0.1, rng=np.random.default_rng(0))
+    seen = []
+
+    class Spy:
+        def score_entries(self, k, i, j):
+            seen.append(np.asarray(k) * 900 + np.asarray(i) * 30 + np.asarray(j))
+            return np.zeros(len(k))
+
+    def fit(train):
+        # held-out positives are removed from training
+        assert sum(x.nnz for x in train) < g.nnz
+        return Spy()
+
+    res = kg.kfold_link_prediction(g.slices, fit, n_folds=4, rng=np.random.default_rng(0))
+    allseen = np.sort(np.concatenate(seen))
+    np.testing.assert_array_equal(allseen, np.arange(2 * 30 * 30))
+    truth = np.concatenate([x.toarray().ravel() for x in g.slices])
+    np.testing.assert_array_equal(res.labels, truth)
+    assert res.fold_auc.shape == (4,)
+    with pytest.raises(ValueError, match="n_folds must be an integer >= 2"):
+        kg.kfold_link_prediction(g.slices, fit, n_folds=1)
+
+
+def test_planted_structure_recovered_on_held_out_entries():
+    """RESCAL on a planted graph: held-out AUC-PR >= 0.9 (10-fold over entries, fixed seed)."""
+    g = kg.planted_kg(90, 4, 3, density=0.95, noise=0.05, rng=np.random.default_rng(0))
+    res = kg.kfold_link_prediction(g.slices, kg.rescal_fitter(3, lambda_A=0.1, lambda_R=0.1), n_folds=10,
+                                   rng=np.random.default_rng(0))
+    assert res.mean >= 0.9
+    base_rate = res.labels.mean()
+    assert res.mean > 2 * base_rate
+    A, _, _ = kg.rescal_als(g.slices, 3)
+    assert kg.group_recovery(A, g.groups) == pytest.approx(1.0)
+
+
+def test_path_features_learn_the_starred_in_rule():
+    """played · characterIn is the strongest evidence for starredIn."""
+    g = kg.load_movies()
+    m = kg.PathFeatureModel(g.to_tensor(), relation_names=g.relations)
+    k = g.relation_index("starredIn")
+    w = m.weights[k]
+    best = m.feature_names[int(np.argmax(w))]
+    assert best == "played·characterIn"
+    assert w[k] == 0.0  # the label itself is never a feature
+    assert m.S.shape == (6, g.n_entities, g.n_entities) and np.all(np.isfinite(m.S))
+
+
+def test_common_neighbours_hand_case():
+    X = [sp.csr_matrix(np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]], dtype=float))]
+    m = kg.CommonNeighboursModel(X)
+    assert m.S[0, 0, 2] == 1.0  # 0 and 2 share neighbour 1
+    assert m.S[0, 0, 1] == 0.0
+
+
+def test_baseline_bad_input():
+    with pytest.raises(ValueError, match="alpha must be"):
+        kg.PathFeatureModel([np.eye(3)], alpha=0)
+    with pytest.raises(ValueError, match="relation_names has 2 names for 1 relations"):
+        kg.PathFeatureModel([np.eye(3)], relation_names=["a", "b"])
+
+
+def test_collective_learning_example():
+    """Hiding (Nimoy, starredIn, Star Trek II): all relations rank it near the top, the slice alone cannot."""
+    ce = kg.compute_collective_example()
+    assert ce.rank_all <= 3
+    assert ce.rank_single > 50
+
+
+def test_parameter_count():
+    assert kg.rescal_parameter_count(10, 2, 3) == 10 * 3 + 2 * 9
+
+
+@pytest.mark.parametrize("exercise, right, wrong, hint", [
+    (ex.EX_PARAMS, ex.PARAMS_EXPECTED, ex.PARAMS_N * ex.PARAMS_R + ex.PARAMS_R ** 2, "every one of the K"),
+    (ex.EX_AP, ex.AP_EXPECTED, 0.6, "last threshold"),
+    (ex.EX_RANK, 3, 4, "raw rank"),
+    (ex.EX_WORLD, "closed", "open", "open-world"),
+])
+def test_exercises_accept_the_solution_and_hint_on_wrong_answers(exercise, right, wrong, hint, capsys):
+    assert exercise.check(right)
+    assert "Correct" in capsys.readouterr().out
+    assert not exercise.check(wrong)
+    assert hint in capsys.readouterr().out
+    assert not exercise.check(None)
+    assert not exercise.check("not a number" if exercise is not ex.EX_WORLD else 3)
+    assert exercise.solution_markdown().startswith("**Solution")
+
+
+def test_exercise_solutions_are_computed_by_the_library():
+    assert kg.auc_pr(ex.AP_SCORES, ex.AP_LABELS) == pytest.approx(ex.AP_EXPECTED)
+    assert kg.rescal_parameter_count(ex.PARAMS_N, ex.PARAMS_K, ex.PARAMS_R) == ex.PARAMS_EXPECTED
