@@ -9,8 +9,8 @@ fresh kernel with :func:`execute_notebook` (restart + run all + save, as nbval e
     execute_notebook("notebooks/09_new.ipynb")
 
 Slide types: ``slide`` (new screen), ``subslide`` (reached with the down arrow),
-``fragment`` (revealed step by step), ``-`` (stacks under the previous cell), ``skip``,
-``notes``.
+``fragment`` (revealed step by step), ``-`` (stacks under the previous cell; stored as
+``null``, which jupyterlab-slideshow needs), ``skip``, ``notes``.
 """
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 def _cell_metadata(slide: str, tags: list[str] | None) -> dict:
     if slide not in SLIDE_TYPES:
         raise ValueError(f"slide must be one of {SLIDE_TYPES}, got {slide!r}")
-    meta: dict = {"slideshow": {"slide_type": slide}}
+    # "-" (stack under the previous cell) is stored as null: jupyterlab-slideshow never shows
+    # a cell whose slide_type is the string "-"; null means the same to RISE and nbconvert.
+    meta: dict = {"slideshow": {"slide_type": None if slide == "-" else slide}}
     if tags:
         meta["tags"] = list(tags)
     return meta

@@ -8,7 +8,7 @@ import pytest
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 LECTURES = [p for p in ALL if not p.name.startswith("00_")]
-SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+SLIDE_TYPES = {"slide", "subslide", "fragment", None, "skip", "notes"}  # None = stack under (not "-")
 MAX_BYTES = 3 * 1024 * 1024
 MAX_DEF_LINES = 12  # notebooks stay thin: longer helpers belong in course_utils
 
@@ -53,8 +53,10 @@ def test_executed_in_order_without_errors(path):
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
 def test_every_cell_is_a_slide_part(path):
     cells = load(path)["cells"]
-    types = [c.get("metadata", {}).get("slideshow", {}).get("slide_type") for c in cells]
-    assert all(t in SLIDE_TYPES for t in types), "every cell needs metadata.slideshow.slide_type"
+    assert all("slide_type" in c.get("metadata", {}).get("slideshow", {}) for c in cells), \
+        "every cell needs metadata.slideshow.slide_type"
+    types = [c["metadata"]["slideshow"]["slide_type"] for c in cells]
+    assert all(t in SLIDE_TYPES for t in types), 'slide types: slide, subslide, fragment, skip, notes or null ("-" hides the cell in jupyterlab-slideshow)'
     assert types[0] == "slide"
     assert types.count("slide") >= 3
 
