@@ -27,6 +27,7 @@ from collections import deque
 from typing import Any, Callable
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 #: update(axes, **slider_values) -> optional readout text (HTML allowed)
@@ -101,7 +102,10 @@ class LiveFigure:
         self.dpi = dpi
         # A bare Figure, not registered with pyplot: the inline backend can never show it
         # a second time, and moving a slider can never stack up new figures.
-        self.fig = Figure(figsize=figsize, layout="constrained")
+        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        # Drawn straight onto an Agg canvas: one layout + draw per update (``savefig`` draws
+        # twice with a layout engine) and a fast PNG encoding (see :meth:`png`).
+        self._canvas = FigureCanvasAgg(self.fig)
         self.axes = self.fig.subplots(nrows, ncols, subplot_kw=subplot_kw, squeeze=True)
         self.readout = widgets.HTML()
         self.image = widgets.Image(format="png")
@@ -137,12 +141,21 @@ class LiveFigure:
             text = self.render(**self.values())
         except ValueError as exc:  # a clear message on screen instead of a traceback mid-lecture
             text = f"<b>Cannot draw this setting:</b> {exc}"
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=self.dpi)
+        png = self.png()
         self.readout.value = text
-        self.image.value = buf.getvalue()
+        self.image.value = png
         self.last_seconds = time.perf_counter() - start
         self.history.append(self.last_seconds)
+
+    def png(self) -> bytes:
+        """The figure as PNG bytes (Agg draw at ``dpi``; zlib level 1: ~6x faster to encode than
+        the default level 6 for ~25 % more bytes, which is nothing on a local connection)."""
+        from PIL import Image
+
+        self._canvas.draw()
+        buf = io.BytesIO()
+        Image.fromarray(np.asarray(self._canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
+        return buf.getvalue()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
         """The live widget, plus the current plot as a static PNG for viewers without a kernel."""
@@ -174,10 +187,14 @@ def sweep_values(control: Any, n: int = 5) -> list[Any]:
     if type(control).__name__ == "FloatLogSlider":
         exps = np.linspace(lo, hi, n)
         return [float(control.base ** e) for e in exps]
+    step = getattr(control, "step", None) or 0
     vals = np.linspace(lo, hi, n)
+    if step > 0:  # only positions the slider can take: lo + k * step, and hi itself
+        vals = np.minimum(lo + np.round((vals - lo) / step) * step, hi)
+        vals[-1] = hi
     if isinstance(control.value, int) and not isinstance(control.value, bool):
         return sorted({int(round(v)) for v in vals})
-    return [float(v) for v in vals]
+    return sorted({float(v) for v in vals})
 
 
 def sweep_widget(live: LiveFigure, n: int = 5) -> list[dict[str, Any]]:

@@ -50,7 +50,7 @@ def test_value_error_is_shown_not_raised():
 
 
 def test_sweep_values_cover_extremes():
-    assert w.sweep_values(w.int_slider(5, 1, 512), 5) == [1, 129, 256, 384, 512]
+    assert w.sweep_values(w.int_slider(5, 1, 512), 5) == [1, 129, 257, 384, 512]
     vals = w.sweep_values(w.float_slider(0.5, 0.0, 1.0, 0.1), 3)
     assert vals == [0.0, 0.5, 1.0]
     logs = w.sweep_values(w.log_slider(1.0, -3, 2), 6)
@@ -73,3 +73,9 @@ def test_mimebundle_has_static_fallback():
     bundle = live._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "image/png" in bundle
+
+
+def test_sweep_values_respect_the_slider_step():
+    assert w.sweep_values(w.int_slider(4, 0, 20, step=4), 4) == [0, 8, 12, 20]
+    vals = w.sweep_values(w.float_slider(0.5, 0.0, 1.0, 0.25), 4)
+    assert vals == [0.0, 0.25, 0.75, 1.0]
