@@ -15,6 +15,7 @@ help:
 	@echo "make test     - set up .venv, then run every test (unit, notebooks via nbval, figures, browser)"
 	@echo "make figures  - regenerate figures/ from course_utils"
 	@echo "make bench    - run every benchmark in benchmarks/ and print its tables"
+	@echo "make handouts - write build/handouts/<lecture>.html: each lecture as offline HTML (text, figures; no sliders)"
 	@echo "make execute  - re-execute every notebook in a fresh kernel and save it (maintainers)"
 
 $(BIN)/python:
@@ -47,6 +48,9 @@ figures: $(STAMP)
 
 bench: $(STAMP) $(BSTAMP)
 	@set -e; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; echo; done
+
+handouts: $(STAMP)
+	$(BIN)/python -m course_utils.handouts
 
 execute: $(STAMP)
 	$(BIN)/python -c 'import glob; from course_utils.notebook_tools import execute_notebook; [print("executed", execute_notebook(p).name) for p in sorted(glob.glob("notebooks/*.ipynb"))]'

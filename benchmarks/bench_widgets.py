@@ -1,0 +1,191 @@
+"""Slider latency in a real browser: key press -> new plot on screen, for every LiveFigure.
+
+Starts JupyterLab (temporary HOME, a temporary copy of notebooks/) and Debian's chromium, opens
+each notebook, runs all cells, and for every LiveFigure widget focuses its first slider's handle
+and presses ArrowRight (ArrowLeft at the maximum) N times, ONE move at a time. In the page, a
+capture-phase ``keydown`` listener stamps ``performance.now()``; a MutationObserver waits for the
+widget's <img> to get a new ``src``, then ``img.decode()`` and the next animation frame: that is
+"new pixels on screen". Kernel side: ``LiveFigure.history`` (compute + draw + PNG encode of each
+update, ``time.perf_counter``), read from the kernel after the presses.
+
+Usage: .venv/bin/python benchmarks/bench_widgets.py [--quick] [--presses N] [notebook.ipynb ...]
+(--quick: 5 presses on the first widget of each notebook.) Needs chromium (apt-get install chromium).
+Timings on a shared 2-core machine are noisy: compare medians, not single moves.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+import labdriver as ld  # noqa: E402
+
+TARGET_MEDIAN_MS, TARGET_P95_MS = 150, 300
+
+KERNEL_HISTORY = """
+import gc as _gc, json as _json
+from course_utils.widgets import LiveFigure as _LF
+print(_json.dumps({_o.widget.model_id: list(_o.history) for _o in _gc.get_objects() if issubclass(type(_o), _LF)}))
+"""
+
+JS_SETUP = r"""
+() => {
+  if (window.__lat) return;
+  window.__lat = {t0: 0};
+  document.addEventListener('keydown', () => { window.__lat.t0 = performance.now(); }, true);
+  window.__lat.arm = (cls, timeoutMs) => {
+    const root = document.querySelector('.' + cls);
+    const img0 = root.querySelector('img');
+    const src0 = img0 ? img0.src : null;
+    window.__lat.pending = new Promise(resolve => {
+      let done = false;
+      const finish = (v) => { if (!done) { done = true; obs.disconnect(); resolve(v); } };
+      const obs = new MutationObserver(() => {
+        const img = root.querySelector('img');
+        if (!img || img.src === src0 || done) return;
+        const t0 = window.__lat.t0;
+        img.decode().catch(() => null).then(() => requestAnimationFrame(() => finish(performance.now() - t0)));
+      });
+      obs.observe(root, {attributes: true, attributeFilter: ['src'], subtree: true, childList: true});
+      setTimeout(() => finish(null), timeoutMs);
+    });
+  };
+}
+"""
+
+
+def kernel_histories(page) -> dict[str, list[float]]:
+    out = page.evaluate("""async (code) => {
+        const k = window.__bt.notebook().sessionContext.session.kernel;
+        const fut = k.requestExecute({code, silent: false, store_history: false});
+        let text = '';
+        fut.onIOPub = (msg) => { if (msg.header.msg_type === 'stream') text += msg.content.text; };
+        await fut.done;
+        return text;
+    }""", KERNEL_HISTORY)
+    return json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+
+
+def live_figures(page) -> list[dict]:
+    """Every LiveFigure on the page: its CSS class, its first slider handle, the slider's label."""
+    return page.evaluate("""() => {
+        const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
+        return [...document.querySelectorAll('.jp-Notebook .live-figure')].map(w => {
+            const cls = [...w.classList].find(c => c.startsWith('live-figure-') && c.length > 20);
+            const h = w.querySelector('.widget-slider .noUi-handle');
+            const label = h ? (h.closest('.widget-slider').querySelector('.widget-label') || {}).textContent : '';
+            return {cls, model_id: cls ? cls.slice('live-figure-'.length) : null, has_slider: !!h,
+                    label: (label || '').trim(), cell: cells.indexOf(w.closest('.jp-Cell'))};
+        });
+    }""")
+
+
+def measure_widget(page, fig: dict, presses: int, warmup: int = 2, timeout_ms: int = 10_000) -> list[float | None]:
+    """Press the widget's first slider ``warmup + presses`` times (ArrowRight; it turns round at the
+    ends of the range); return the measured ms per press (None = no new image within the timeout)."""
+    handle = page.locator(f".{fig['cls']} .widget-slider .noUi-handle").first
+    page.evaluate("""(cls) => document.querySelector('.' + cls).scrollIntoView({block: 'center'})""", fig["cls"])
+    ld.wait_kernel_quiet(page)
+    handle.focus()
+    times: list[float | None] = []
+    key = "ArrowRight"
+    for i in range(warmup + presses):
+        now, lo, hi = page.evaluate("""(cls) => { const h = document.querySelector('.' + cls + ' .widget-slider .noUi-handle');
+            return ['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(a => parseFloat(h.getAttribute(a))); }""", fig["cls"])
+        if now >= hi:
+            key = "ArrowLeft"
+        elif now <= lo:
+            key = "ArrowRight"
+        page.evaluate("([cls, t]) => window.__lat.arm(cls, t)", [fig["cls"], timeout_ms])
+        page.keyboard.press(key)
+        ms = page.evaluate("() => window.__lat.pending")
+        if i >= warmup:
+            times.append(ms)
+        ld.wait_kernel_quiet(page, quiet_ms=100)  # one move at a time
+    return times
+
+
+def p95(values: list[float]) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="notebook names in notebooks/ (default: all)")
+    parser.add_argument("--quick", action="store_true", help="5 presses, first widget of each notebook")
+    parser.add_argument("--presses", type=int, default=None, help="presses per widget (default 20, quick 5)")
+    args = parser.parse_args(argv)
+    presses = args.presses or (5 if args.quick else 20)
+    names = args.notebooks or ld.notebook_names()
+    if ld.find_chromium() is None:
+        print(f"bench_widgets skipped: {ld.MISSING_CHROMIUM}")
+        return 1 if os.environ.get("CI") else 0
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-widgets-") as tmp, ld.LabServer.start(tmp) as lab, sync_playwright() as pw:
+        browser = ld.launch_chromium(pw)
+        context = ld.new_context(browser, [], viewport=(1280, 1000))
+        page = context.new_page()
+        for name in names:
+            ld.open_notebook(page, lab, name)
+            try:
+                ld.run_all(page)
+                page.evaluate(JS_SETUP)
+                figs = [f for f in live_figures(page) if f["has_slider"] and f["cls"]]
+                if args.quick:
+                    figs = figs[:1]
+                for fig in figs:
+                    before = {k: len(v) for k, v in kernel_histories(page).items()}
+                    ms = measure_widget(page, fig, presses)
+                    hist = kernel_histories(page).get(fig["model_id"], [])
+                    kernel = [1000 * s for s in hist[before.get(fig["model_id"], 0):]][-presses:]
+                    got = [m for m in ms if m is not None]
+                    rows.append({"notebook": name.removesuffix(".ipynb"), "widget": f"cell {fig['cell']}: {fig['label'] or '?'}",
+                                 "n": len(got), "missed": len(ms) - len(got),
+                                 "median": statistics.median(got) if got else float("nan"),
+                                 "p95": p95(got) if got else float("nan"),
+                                 "kmed": statistics.median(kernel) if kernel else float("nan"),
+                                 "kp95": p95(kernel) if kernel else float("nan")})
+                    print(f"  measured {name} {rows[-1]['widget']}", file=sys.stderr, flush=True)
+            finally:
+                lab.delete_sessions(name)
+        browser.close()
+    if not rows:
+        print("no LiveFigure widgets with sliders found")
+        return 1
+    w_nb = max(len(r["notebook"]) for r in rows)
+    w_w = max(len(r["widget"]) for r in rows)
+    header = (f"{'notebook':<{w_nb}}  {'widget (first slider)':<{w_w}}  {'moves':>5}  {'median ms':>9}  {'p95 ms':>7}  "
+              f"{'kernel med ms':>13}  {'kernel p95 ms':>13}  {'outside kernel ms':>17}")
+    print(f"Slider latency, key press -> new plot painted ({presses} ArrowRight presses per widget, one at a time; "
+          f"targets: median <= {TARGET_MEDIAN_MS} ms, p95 <= {TARGET_P95_MS} ms)")
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        missed = f" ({r['missed']} without a new image)" if r["missed"] else ""
+        print(f"{r['notebook']:<{w_nb}}  {r['widget']:<{w_w}}  {r['n']:>5}  {r['median']:>9.0f}  {r['p95']:>7.0f}  "
+              f"{r['kmed']:>13.0f}  {r['kp95']:>13.0f}  {r['median'] - r['kmed']:>17.0f}{missed}")
+    worst_med = max(rows, key=lambda r: r["median"])
+    worst_p95 = max(rows, key=lambda r: r["p95"])
+    ok = worst_med["median"] <= TARGET_MEDIAN_MS and worst_p95["p95"] <= TARGET_P95_MS
+    print(f"({len(rows)} widgets, {time.perf_counter() - started:.0f} s)")
+    print(f"worst median {worst_med['median']:.0f} ms ({worst_med['notebook']}, {worst_med['widget']}); "
+          f"worst p95 {worst_p95['p95']:.0f} ms ({worst_p95['notebook']}, {worst_p95['widget']}); "
+          f"{'within' if ok else 'OVER'} the targets {TARGET_MEDIAN_MS}/{TARGET_P95_MS} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
