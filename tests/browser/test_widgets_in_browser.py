@@ -34,13 +34,20 @@ def _move_and_check(page, index: int, how: str) -> tuple[str | None, str | None]
     for attempt in range(4):  # more steps if one did not change the picture (rounding, inactive option)
         before = ld.snapshot(page, index)
         since = ld.now_ms(page)
-        if how == "drag" and attempt == 0:
-            ld.move_by_drag(page, index, info)
-        else:
-            ld.move_by_key(page, index, info)
-        try:
-            result = ld.wait_change_or_quiet(page, index, before, since)
-        except Exception:
+        result = None
+        # A drag can miss its handle when JupyterLab re-lays out the notebook between measuring
+        # and pressing: measure again and drag once more before calling it a problem.
+        for retry in range(2 if how == "drag" and attempt == 0 else 1):
+            if how == "drag" and attempt == 0:
+                ld.move_by_drag(page, index, ld.handle_info(page, index) if retry else info)
+            else:
+                ld.move_by_key(page, index, info)
+            try:
+                result = ld.wait_change_or_quiet(page, index, before, since)
+                break
+            except Exception:
+                continue
+        if result is None:
             return f"{where}: moved by {how}, but neither its output changed nor the kernel answered", None
         if result == "changed" or ld.snapshot(page, index) != before:
             break
