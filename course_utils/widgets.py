@@ -29,6 +29,7 @@ from typing import Any, Callable
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 #: update(axes, **slider_values) -> optional readout text (HTML allowed)
 Update = Callable[..., "str | None"]
@@ -94,7 +95,7 @@ class LiveFigure:
 
     def __init__(self, update: Update, controls: dict[str, Any], *, nrows: int = 1, ncols: int = 1,
                  figsize: tuple[float, float] = (10, 4.5), subplot_kw: dict | None = None, dpi: int = 96,
-                 controls_per_row: int = 3):
+                 controls_per_row: int = 3, freeze_layout: bool = False):
         import ipywidgets as widgets
 
         self.update_fn = update
@@ -106,6 +107,7 @@ class LiveFigure:
         # Drawn straight onto an Agg canvas: one layout + draw per update (``savefig`` draws
         # twice with a layout engine) and a fast PNG encoding (see :meth:`png`).
         self._canvas = FigureCanvasAgg(self.fig)
+        self._freeze_layout = freeze_layout
         self.axes = self.fig.subplots(nrows, ncols, subplot_kw=subplot_kw, squeeze=True)
         self.readout = widgets.HTML()
         self.image = widgets.Image(format="png")
@@ -153,6 +155,11 @@ class LiveFigure:
         from PIL import Image
 
         self._canvas.draw()
+        if self._freeze_layout and isinstance(self.fig.get_layout_engine(), ConstrainedLayoutEngine):
+            # Opt-in: solve the constrained layout once, on the first draw, then keep the axes
+            # where they are. The layout re-measures every label on each draw and is a large
+            # part of a redraw; use it when the labels' sizes do not change with the sliders.
+            self.fig.set_layout_engine("none")
         buf = io.BytesIO()
         Image.fromarray(np.asarray(self._canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
         return buf.getvalue()

@@ -79,3 +79,20 @@ def test_sweep_values_respect_the_slider_step():
     assert w.sweep_values(w.int_slider(4, 0, 20, step=4), 4) == [0, 8, 12, 20]
     vals = w.sweep_values(w.float_slider(0.5, 0.0, 1.0, 0.25), 4)
     assert vals == [0.0, 0.25, 0.75, 1.0]
+
+
+def test_freeze_layout_solves_the_layout_once_then_keeps_the_axes():
+    def update(ax, a=1.0):
+        ax.clear()
+        ax.plot([0, 1], [0, a])
+        ax.set_ylabel("y")
+
+    frozen = w.live_figure(update, {"a": w.float_slider(1.0, 0.0, 1e6, 1.0)}, figsize=(4, 3), freeze_layout=True)
+    position = frozen.axes.get_position().bounds
+    assert position != (0.125, 0.11, 0.775, 0.77)  # the constrained layout ran on the first draw
+    frozen.controls["a"].value = 1e6  # much wider tick labels: a live layout would move the axes
+    assert frozen.axes.get_position().bounds == position
+    live = w.live_figure(update, {"a": w.float_slider(1.0, 0.0, 1e6, 1.0)}, figsize=(4, 3))
+    before = live.axes.get_position().bounds
+    live.controls["a"].value = 1e6
+    assert live.axes.get_position().bounds != before
