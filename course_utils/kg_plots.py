@@ -287,21 +287,55 @@ def draw_scale(results: Sequence[K.PlantedScaleResult], current: int | None = No
 # Widgets
 # ---------------------------------------------------------------------------------------------
 
+def _settle_layout(fig: Figure) -> None:
+    """Solve the constrained layout twice before the first draw: with ``freeze_layout=True`` the
+    widget keeps the layout of its first draw, which must therefore be converged."""
+    engine = fig.get_layout_engine()
+    if engine is not None and engine.__class__.__name__ == "ConstrainedLayoutEngine":
+        for _ in range(2):
+            engine.execute(fig)
+
+
 def rescal_fit_widget():
     """Sliders for rank and λ (= λ_A = λ_R) → fit per iteration and the reconstructed slice (§3)."""
     from .widgets import dropdown, int_slider, live_figure, log_slider
 
     kg = K.load_movies()
     X = kg.to_tensor()
+    dense = [Xk.toarray() if sp.issparse(Xk) else np.asarray(Xk) for Xk in X]
+    state: dict = {}  # artists drawn on the first call, updated in place afterwards
+    recon_cache: dict = {}
 
     def update(axes, rank=K.MOVIE_RANK, lam=K.MOVIE_LAMBDA, relation="starredIn"):
         res = K.compute_rescal_fit(int(rank), float(lam), max_iter=30)
         k = kg.relation_index(relation)
-        for ax in axes:
-            ax.clear()
-        draw_fit_history({f"rank {res.rank}, λ = {res.lam:.3g}": res.history}, ax=axes[0])
-        draw_reconstruction(X[k], f"X: {relation}", ax=axes[1])
-        draw_reconstruction(res.model.reconstruct(k), f"A R Aᵀ: {relation}", ax=axes[2])
+        label = f"rank {res.rank}, λ = {res.lam:.3g}"
+        key = (res.rank, res.lam, k)
+        if key not in recon_cache:  # A R_k Aᵀ of a cached fit: compute it once
+            if len(recon_cache) > 64:
+                recon_cache.clear()
+            recon_cache[key] = res.model.reconstruct(k)
+        recon = recon_cache[key]
+        if not state:
+            for ax in axes:
+                ax.clear()
+            draw_fit_history({label: res.history}, ax=axes[0])
+            draw_reconstruction(dense[k], f"X: {relation}", ax=axes[1])
+            draw_reconstruction(recon, f"A R Aᵀ: {relation}", ax=axes[2])
+            state.update(line=axes[0].lines[0], legend_text=axes[0].get_legend().get_texts()[0],
+                         im_x=axes[1].images[0], im_r=axes[2].images[0])
+            _settle_layout(axes[0].figure)
+        else:
+            fit = np.asarray(res.history.fit)
+            state["line"].set_data(np.arange(len(fit)), fit)
+            state["line"].set_label(label)
+            state["legend_text"].set_text(label)
+            axes[0].relim()
+            axes[0].autoscale_view(scalex=True, scaley=False)
+            state["im_x"].set_data(dense[k])
+            state["im_r"].set_data(np.asarray(recon.toarray() if sp.issparse(recon) else recon))
+            axes[1].set_title(f"X: {relation}", fontsize=13)
+            axes[2].set_title(f"A R Aᵀ: {relation}", fontsize=13)
         return (f"rank {res.rank}, λ = {res.lam:.3g}: fit {res.fit:.3f} after {res.history.n_iter} iterations; "
                 f"{K.rescal_parameter_count(kg.n_entities, kg.n_relations, res.rank):,} parameters "
                 f"for {len(kg.triples)} facts")
@@ -309,7 +343,7 @@ def rescal_fit_widget():
     controls = {"rank": int_slider(K.MOVIE_RANK, 1, 60, 1, description="rank r", continuous_update=False),
                 "lam": log_slider(K.MOVIE_LAMBDA, -2, 1, 0.5, description="λ", continuous_update=False),
                 "relation": dropdown(list(kg.relations), "starredIn", description="slice")}
-    return live_figure(update, controls, ncols=3, figsize=(14, 4.6))
+    return live_figure(update, controls, ncols=3, figsize=(11, 4.2), freeze_layout=True)
 
 
 def top_predictions_widget():
@@ -319,10 +353,24 @@ def top_predictions_widget():
     kg = K.load_movies()
     options = [(kg.label(i), kg.entities[i]) for i in range(kg.n_entities)]
 
+    state: dict = {}  # bars drawn on the first call, updated in place afterwards
+
     def update(ax, subject="Leonard_Nimoy", relation="starredIn"):
         res = K.compute_top_predictions(subject, relation)
-        ax.clear()
-        draw_top_predictions(res, ax=ax)
+        bars = state.get("bars")
+        if bars is None or len(bars) != len(res.objects):
+            ax.clear()
+            draw_top_predictions(res, ax=ax)
+            state["bars"] = list(ax.patches)
+        else:
+            y = np.arange(len(res.objects))[::-1]
+            for bar, score, known in zip(bars, res.scores, res.known):
+                bar.set_width(float(score))
+                bar.set_color(PALETTE["green"] if known else PALETTE["blue"])
+            ax.set_yticks(y, [o.replace("_", " ") for o in res.objects], fontsize=11)
+            ax.set_title(f"({res.subject.replace('_', ' ')}, {res.relation}, ?)", fontsize=14)
+            ax.relim()
+            ax.autoscale_view()
         new = [o.replace("_", " ") for o, k in zip(res.objects[:3], res.known[:3]) if not k]
         return "best new candidates: " + (", ".join(new) if new else "none in the top 3")
 
@@ -340,19 +388,36 @@ def planted_scale_widget(sizes: Sequence[int] = K.PLANTED_SIZES):
     from .widgets import live_figure
 
     results = {n: K.compute_planted_scale(n) for n in tqdm(sizes, desc="planted graphs", leave=False)}
+    state: dict = {}  # artists drawn on the first call, updated in place afterwards
 
     def update(axes, n=sizes[len(sizes) // 2]):
         r = results[n]
-        for ax in axes:
-            ax.clear()
-        draw_scale(list(results.values()), current=n, ax=axes[0])
-        draw_planted_slice(r, ax=axes[1])
+        if not state:
+            for ax in axes:
+                ax.clear()
+            draw_scale(list(results.values()), current=n, ax=axes[0])
+            draw_planted_slice(r, ax=axes[1])
+            state.update(marker=axes[0].lines[-1], im=axes[1].images[0], cache={})
+            _settle_layout(axes[0].figure)
+        else:
+            state["marker"].set_data([r.nnz], [r.seconds_per_iter])
+            cache = state["cache"]
+            if n not in cache:  # the density image of draw_planted_slice, drawn once per size
+                tmp = Figure().add_subplot()
+                draw_planted_slice(r, ax=tmp)
+                img = tmp.images[0]
+                cache[n] = (img.get_array(), img.get_extent(), img.get_clim(), tmp.get_title())
+            H, extent, clim, title = cache[n]
+            state["im"].set_data(H)
+            state["im"].set_extent(extent)
+            state["im"].set_clim(*clim)
+            axes[1].set_title(title, fontsize=13)
         return (f"n = {n}: {r.nnz:,} non-zeros, {1e3 * r.seconds_per_iter:.1f} ms per ALS iteration, "
                 f"adjusted Rand index of the recovered groups {r.ari:.2f}")
 
     control = widgets.SelectionSlider(options=list(sizes), value=sizes[len(sizes) // 2], description="entities n",
                                       continuous_update=False, style={"description_width": "initial"})
-    return live_figure(update, {"n": control}, ncols=2, figsize=(13, 5))
+    return live_figure(update, {"n": control}, ncols=2, figsize=(11, 4.2), freeze_layout=True)
 
 
 # ---------------------------------------------------------------------------------------------

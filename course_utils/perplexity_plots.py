@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from . import widgets as W
@@ -28,6 +29,18 @@ def _fmt_pp(pp: float) -> str:
 
 
 # --------------------------------------------------------------------------- dice
+def _legend_text(ax: Axes, label: str):
+    """The legend's Text showing ``label`` (to change it in place)."""
+    return next(t for t in ax.get_legend().get_texts() if t.get_text() == label)
+
+
+def _relayout(fig: Figure) -> None:
+    """Solve the constrained layout again on the next draw (a widget with ``freeze_layout=True``
+    freezes it again right after that draw)."""
+    if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+        fig.set_layout_engine("constrained")
+
+
 def draw_die(result: DieResult, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Bars of the model's face probabilities next to the test set's face shares."""
     ax = get_ax(ax)
@@ -56,18 +69,42 @@ def die_readout(result: DieResult) -> str:
 
 
 def die_widget(p_six: float = 0.58, six_share: float = 0.58, n_rolls: int = 12) -> W.LiveFigure:
-    """Sliders for the die's P(six), the test set's share of sixes and its number of rolls."""
+    """Sliders for the die's P(six), the test set's share of sixes and its number of rolls.
+
+    The figure is drawn once by :func:`draw_die`; a slider move only updates the bars' heights,
+    the legend entry and the title in place. The share slider moves in steps of 1/n_rolls
+    (one more or one fewer six per step).
+    """
+    state: dict = {}
 
     def update(ax, p_six, six_share, n_rolls):
         result = compute_die(p_six=p_six, six_share=six_share, n_rolls=n_rolls)
-        ax.clear()
-        draw_die(result, ax=ax)
+        if state.get("ax") is not ax or not ax.containers:
+            ax.clear()
+            draw_die(result, ax=ax)
+            state.update(ax=ax, model=ax.containers[0], test=ax.containers[1],
+                         legend_text=_legend_text(ax, ax.containers[1].get_label()))
+            ax.set_title(ax.get_title(), y=1.0)  # fixed title position: no tick label measuring per draw
+        else:
+            for bar, h in zip(state["model"], result.model_probs):
+                bar.set_height(h)
+            for bar, h in zip(state["test"], result.test_freqs):
+                bar.set_height(h)
+            label = f"test set share ({result.outcomes.size} rolls)"
+            state["test"].set_label(label)
+            state["legend_text"].set_text(label)
+            ax.set_title(f"perplexity {_fmt_pp(result.perplexity)}", y=1.0)
         return die_readout(result)
 
     controls = {"p_six": W.float_slider(p_six, 0.0, 1.0, 0.01, description="model P(six)"),
-                "six_share": W.float_slider(six_share, 0.0, 1.0, 0.01, description="sixes in test set"),
+                "six_share": W.float_slider(six_share, 0.0, 1.0, 1 / n_rolls, description="sixes in test set"),
                 "n_rolls": W.int_slider(n_rolls, 1, 60, description="test rolls")}
-    return W.live_figure(update, controls, figsize=(9, 4))
+
+    def set_share_step(change):
+        controls["six_share"].step = 1 / change["new"]
+
+    controls["n_rolls"].observe(set_share_step, names="value")
+    return W.live_figure(update, controls, figsize=(9, 4), freeze_layout=True)
 
 
 def draw_branching(result: BranchingResult, ax: Axes | None = None, k: int | None = None) -> Axes:
@@ -89,19 +126,64 @@ def draw_branching(result: BranchingResult, ax: Axes | None = None, k: int | Non
     return ax
 
 
+def _note_sticks_out(note, wide, xlim) -> bool:
+    """Would the annotation ``note`` stick out of the figure's right edge with the axes at ``wide``
+    (a figure-fraction Bbox; None: unknown, say yes)?"""
+    if wide is None:
+        return True
+    fig = note.figure
+    x_frac = wide.x0 + (note.xy[0] - xlim[0]) / (xlim[1] - xlim[0]) * wide.width
+    width_px = note.get_window_extent(fig.canvas.get_renderer()).width
+    return x_frac * fig.bbox.width + 6 * fig.dpi / 72 + width_px > _right_limit_px(fig)
+
+
+def _right_limit_px(fig: Figure) -> float:
+    """Right edge of the figure minus constrained layout's padding, in pixels."""
+    return fig.bbox.width - fig.get_layout_engine().get()["w_pad"] * fig.dpi if isinstance(
+        fig.get_layout_engine(), ConstrainedLayoutEngine) else fig.bbox.width - 0.04167 * fig.dpi
+
+
 def branching_widget(k: int = 6, skew: float = 1.0, k_max: int = 30) -> W.LiveFigure:
-    """Sliders for the number of outcomes k and the skew of a Zipf-like die."""
+    """Sliders for the number of outcomes k and the skew of a Zipf-like die.
+
+    The figure is drawn once by :func:`draw_branching`; a slider move only updates the Zipf
+    curve, its legend entry, the ring marker and its annotation in place.
+    """
+    state: dict = {}
 
     def update(ax, k, skew):
         result = compute_branching(k_max=k_max, skew=skew)
-        ax.clear()
-        draw_branching(result, ax=ax, k=k)
+        i = int(k) - 1
+        if state.get("ax") is not ax or len(ax.lines) != 3:
+            ax.clear()
+            draw_branching(result, ax=ax, k=k)
+            state.update(ax=ax, skewed=ax.lines[1], ring=ax.lines[2], note=ax.texts[0],
+                         legend_text=_legend_text(ax, ax.lines[1].get_label()))
+        else:
+            label = f"Zipf p$_i$ ∝ i$^{{-{result.skew:.2g}}}$: PP = 2$^{{H}}$"
+            state["skewed"].set_ydata(result.skewed)
+            state["skewed"].set_label(label)
+            state["legend_text"].set_text(label)
+            fig = ax.figure
+            if "wide" not in state:  # after the first draw: the frozen layout, if the label fitted in it
+                fits = state["note"].get_window_extent(fig.canvas.get_renderer()).x1 <= _right_limit_px(fig)
+                state.update(wide=ax.get_position() if fits else None, note_out=not fits)
+            state["ring"].set_data([k], [result.skewed[i]])
+            state["note"].xy = (k, result.skewed[i])
+            state["note"].set_text(f"{result.skewed[i]:.2f}")
+            # The layout is frozen after the first draw (freeze_layout); near the right edge the
+            # value label sticks out of the figure, and constrained layout used to make room for it:
+            # solve the layout again whenever the label leaves or re-enters the figure.
+            out = _note_sticks_out(state["note"], state["wide"], ax.get_xlim())
+            if out or state["note_out"]:
+                _relayout(fig)
+            state["note_out"] = out
         return (f"a {k}-sided Zipf die with skew {skew:.2f} is as uncertain as a fair die with "
                 f"<b>{result.skewed[k - 1]:.2f}</b> faces")
 
     controls = {"k": W.int_slider(k, 1, k_max, description="outcomes k"),
                 "skew": W.float_slider(skew, 0.0, 3.0, 0.05, description="skew")}
-    return W.live_figure(update, controls, figsize=(9, 4))
+    return W.live_figure(update, controls, figsize=(9, 4), freeze_layout=True)
 
 
 # --------------------------------------------------------------------------- underflow
@@ -221,18 +303,46 @@ def add_k_widget(corpus: Corpus | None = None, n: int = 2, k: float = 1.0) -> W.
     """
     data = _default_add_k_data() if corpus is None else add_k_data(corpus)
 
+    state: dict = {}
+
     def update(ax, n, k):
         train, test, full, kn = data[n]
         curve = AddKCurve(n=n, ks=full.ks, train_pp=full.train_pp, test_pp=full.test_pp, k=float(k),
                           train_at_k=train.add_k_perplexity(k), test_at_k=test.add_k_perplexity(k))
-        ax.clear()
-        draw_add_k_curve(curve, ax=ax, reference=kn)
-        return (f"add-k {n}-gram, k = {k:.3g}: train PP <b>{curve.train_at_k:.1f}</b>, "
-                f"test PP <b>{curve.test_at_k:.1f}</b> (Kneser–Ney {n}-gram: {kn:.1f})")
+        if state.get("ax") is not ax or len(ax.lines) != 6:
+            # first call (or someone cleared the axes): draw everything once
+            ax.clear()
+            draw_add_k_curve(curve, ax=ax, reference=kn)
+            state.update(ax=ax, n=n, lines=list(ax.lines), legend_text=_legend_text(ax, ax.lines[5].get_label()))
+            ax.set_title(ax.get_title(), y=1.0)  # fixed title position: no tick label measuring per draw
+            return _add_k_readout(curve, kn)
+        train_line, test_line, train_dot, test_dot, vline, ref = state["lines"][:6]
+        train_dot.set_data([curve.k], [curve.train_at_k])
+        test_dot.set_data([curve.k], [curve.test_at_k])
+        vline.set_xdata([curve.k, curve.k])
+        if state["n"] != n:  # another order: other curves, reference line, title and y range
+            state["n"] = n
+            train_line.set_data(curve.ks, curve.train_pp)
+            test_line.set_data(curve.ks, curve.test_pp)
+            ref.set_ydata([kn, kn])
+            label = f"Kneser–Ney test ({kn:.0f})"
+            ref.set_label(label)
+            state["legend_text"].set_text(label)
+            ax.set_title(f"add-k {curve.n}-gram", y=1.0)
+            _relayout(ax.figure)  # other y tick labels: solve the frozen layout again (once per order)
+        # same limits as a fresh draw: autoscale over the curves, the dots and the reference line
+        ax.relim()
+        ax.autoscale_view()
+        return _add_k_readout(curve, kn)
 
     controls = {"n": W.int_slider(n, 1, 3, description="order n"),
                 "k": W.log_slider(k, -4, 1, 0.1, description="k")}
-    return W.live_figure(update, controls, figsize=(9, 4.5))
+    return W.live_figure(update, controls, figsize=(9, 4.5), freeze_layout=True)
+
+
+def _add_k_readout(curve: AddKCurve, kn: float) -> str:
+    return (f"add-k {curve.n}-gram, k = {curve.k:.3g}: train PP <b>{curve.train_at_k:.1f}</b>, "
+            f"test PP <b>{curve.test_at_k:.1f}</b> (Kneser–Ney {curve.n}-gram: {kn:.1f})")
 
 
 # --------------------------------------------------------------------------- committed figures
