@@ -287,15 +287,6 @@ def draw_scale(results: Sequence[K.PlantedScaleResult], current: int | None = No
 # Widgets
 # ---------------------------------------------------------------------------------------------
 
-def _settle_layout(fig: Figure) -> None:
-    """Solve the constrained layout twice before the first draw: with ``freeze_layout=True`` the
-    widget keeps the layout of its first draw, which must therefore be converged."""
-    engine = fig.get_layout_engine()
-    if engine is not None and engine.__class__.__name__ == "ConstrainedLayoutEngine":
-        for _ in range(2):
-            engine.execute(fig)
-
-
 def rescal_fit_widget():
     """Sliders for rank and λ (= λ_A = λ_R) → fit per iteration and the reconstructed slice (§3)."""
     from .widgets import dropdown, int_slider, live_figure, log_slider
@@ -324,7 +315,6 @@ def rescal_fit_widget():
             draw_reconstruction(recon, f"A R Aᵀ: {relation}", ax=axes[2])
             state.update(line=axes[0].lines[0], legend_text=axes[0].get_legend().get_texts()[0],
                          im_x=axes[1].images[0], im_r=axes[2].images[0])
-            _settle_layout(axes[0].figure)
         else:
             fit = np.asarray(res.history.fit)
             state["line"].set_data(np.arange(len(fit)), fit)
@@ -398,7 +388,6 @@ def planted_scale_widget(sizes: Sequence[int] = K.PLANTED_SIZES):
             draw_scale(list(results.values()), current=n, ax=axes[0])
             draw_planted_slice(r, ax=axes[1])
             state.update(marker=axes[0].lines[-1], im=axes[1].images[0], cache={})
-            _settle_layout(axes[0].figure)
         else:
             state["marker"].set_data([r.nnz], [r.seconds_per_iter])
             cache = state["cache"]

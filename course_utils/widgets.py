@@ -154,11 +154,18 @@ class LiveFigure:
         the default level 6 for ~25 % more bytes, which is nothing on a local connection)."""
         from PIL import Image
 
+        engine = self.fig.get_layout_engine()
+        freeze = self._freeze_layout and isinstance(engine, ConstrainedLayoutEngine)
+        if freeze:
+            # Opt-in: solve the constrained layout on this draw, then keep the axes where they
+            # are. One pass of the solver is not converged (titles can be clipped), and a frozen
+            # layout never gets the later passes, so settle it with two extra passes first.
+            # The layout re-measures every label on each draw and is a large part of a redraw;
+            # use it when the labels' sizes do not change with the sliders.
+            for _ in range(2):
+                engine.execute(self.fig)
         self._canvas.draw()
-        if self._freeze_layout and isinstance(self.fig.get_layout_engine(), ConstrainedLayoutEngine):
-            # Opt-in: solve the constrained layout once, on the first draw, then keep the axes
-            # where they are. The layout re-measures every label on each draw and is a large
-            # part of a redraw; use it when the labels' sizes do not change with the sliders.
+        if freeze:
             self.fig.set_layout_engine("none")
         buf = io.BytesIO()
         Image.fromarray(np.asarray(self._canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
