@@ -8,7 +8,11 @@ widget's <img> to get a new ``src``, then ``img.decode()`` and the next animatio
 "new pixels on screen". Kernel side: ``LiveFigure.history`` (compute + draw + PNG encode of each
 update, ``time.perf_counter``), read from the kernel after the presses.
 
-Usage: .venv/bin/python benchmarks/bench_widgets.py [--quick] [--presses N] [notebook.ipynb ...]
+The "blits" column counts the moves drawn by blitting (only the changed artists, see
+course_utils/blit.py); ``--no-blit`` runs the kernel with COURSE_UTILS_BLIT=0 (every move a full
+draw) for an A/B comparison.
+
+Usage: .venv/bin/python benchmarks/bench_widgets.py [--quick] [--presses N] [--no-blit] [notebook.ipynb ...]
 (--quick: 5 presses on the first widget of each notebook.) Needs chromium (apt-get install chromium).
 Timings on a shared 2-core machine are noisy: compare medians, not single moves.
 """
@@ -33,7 +37,8 @@ TARGET_MEDIAN_MS, TARGET_P95_MS = 150, 300
 KERNEL_HISTORY = """
 import gc as _gc, json as _json
 from course_utils.widgets import LiveFigure as _LF
-print(_json.dumps({_o.widget.model_id: list(_o.history) for _o in _gc.get_objects() if issubclass(type(_o), _LF)}))
+print(_json.dumps({_o.widget.model_id: [list(_o.history), list(_o.mode_history)]
+                   for _o in _gc.get_objects() if issubclass(type(_o), _LF)}))
 """
 
 JS_SETUP = r"""
@@ -62,7 +67,8 @@ JS_SETUP = r"""
 """
 
 
-def kernel_histories(page) -> dict[str, list[float]]:
+def kernel_histories(page) -> dict[str, list[list]]:
+    """model id -> [seconds of every update, "blit"/"full" of every update] of each LiveFigure."""
     out = page.evaluate("""async (code) => {
         const k = window.__bt.notebook().sessionContext.session.kernel;
         const fut = k.requestExecute({code, silent: false, store_history: false});
@@ -124,7 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", help="notebook names in notebooks/ (default: all)")
     parser.add_argument("--quick", action="store_true", help="5 presses, first widget of each notebook")
     parser.add_argument("--presses", type=int, default=None, help="presses per widget (default 20, quick 5)")
+    parser.add_argument("--no-blit", action="store_true", help="full draw on every move (COURSE_UTILS_BLIT=0)")
     args = parser.parse_args(argv)
+    if args.no_blit:
+        os.environ["COURSE_UTILS_BLIT"] = "0"  # inherited by the JupyterLab server and its kernels
     presses = args.presses or (5 if args.quick else 20)
     names = args.notebooks or ld.notebook_names()
     if ld.find_chromium() is None:
@@ -147,17 +156,19 @@ def main(argv: list[str] | None = None) -> int:
                 if args.quick:
                     figs = figs[:1]
                 for fig in figs:
-                    before = {k: len(v) for k, v in kernel_histories(page).items()}
+                    before = {k: len(v[0]) for k, v in kernel_histories(page).items()}
                     ms = measure_widget(page, fig, presses)
-                    hist = kernel_histories(page).get(fig["model_id"], [])
+                    hist, modes = kernel_histories(page).get(fig["model_id"], [[], []])
                     kernel = [1000 * s for s in hist[before.get(fig["model_id"], 0):]][-presses:]
+                    modes = modes[before.get(fig["model_id"], 0):][-presses:]
                     got = [m for m in ms if m is not None]
                     rows.append({"notebook": name.removesuffix(".ipynb"), "widget": f"cell {fig['cell']}: {fig['label'] or '?'}",
                                  "n": len(got), "missed": len(ms) - len(got),
                                  "median": statistics.median(got) if got else float("nan"),
                                  "p95": p95(got) if got else float("nan"),
                                  "kmed": statistics.median(kernel) if kernel else float("nan"),
-                                 "kp95": p95(kernel) if kernel else float("nan")})
+                                 "kp95": p95(kernel) if kernel else float("nan"),
+                                 "blits": f"{modes.count('blit')}/{len(modes)}"})
                     print(f"  measured {name} {rows[-1]['widget']}", file=sys.stderr, flush=True)
             finally:
                 lab.delete_sessions(name)
@@ -168,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     w_nb = max(len(r["notebook"]) for r in rows)
     w_w = max(len(r["widget"]) for r in rows)
     header = (f"{'notebook':<{w_nb}}  {'widget (first slider)':<{w_w}}  {'moves':>5}  {'median ms':>9}  {'p95 ms':>7}  "
-              f"{'kernel med ms':>13}  {'kernel p95 ms':>13}  {'outside kernel ms':>17}")
+              f"{'kernel med ms':>13}  {'kernel p95 ms':>13}  {'outside kernel ms':>17}  {'blits':>5}")
     print(f"Slider latency, key press -> new plot painted ({presses} ArrowRight presses per widget, one at a time; "
           f"targets: median <= {TARGET_MEDIAN_MS} ms, p95 <= {TARGET_P95_MS} ms)")
     print(header)
@@ -176,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         missed = f" ({r['missed']} without a new image)" if r["missed"] else ""
         print(f"{r['notebook']:<{w_nb}}  {r['widget']:<{w_w}}  {r['n']:>5}  {r['median']:>9.0f}  {r['p95']:>7.0f}  "
-              f"{r['kmed']:>13.0f}  {r['kp95']:>13.0f}  {r['median'] - r['kmed']:>17.0f}{missed}")
+              f"{r['kmed']:>13.0f}  {r['kp95']:>13.0f}  {r['median'] - r['kmed']:>17.0f}  {r['blits']:>5}{missed}")
     worst_med = max(rows, key=lambda r: r["median"])
     worst_p95 = max(rows, key=lambda r: r["p95"])
     ok = worst_med["median"] <= TARGET_MEDIAN_MS and worst_p95["p95"] <= TARGET_P95_MS

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from . import kg as K
 from .plotting import COLORS, DIVERGING_CMAP, PALETTE, get_ax
+from .prefetch import Prefetcher, nearest_first
 
 #: Colour of each entity type and of each relation of the movie graph.
 TYPE_COLORS = {"actor": PALETTE["blue"], "character": PALETTE["orange"], "film": PALETTE["green"],
@@ -288,7 +289,10 @@ def draw_scale(results: Sequence[K.PlantedScaleResult], current: int | None = No
 # ---------------------------------------------------------------------------------------------
 
 def rescal_fit_widget():
-    """Sliders for rank and λ (= λ_A = λ_R) → fit per iteration and the reconstructed slice (§3)."""
+    """Sliders for rank and λ (= λ_A = λ_R) → fit per iteration and the reconstructed slice (§3).
+
+    The returned LiveFigure has a ``prefetcher`` (:class:`~course_utils.prefetch.Prefetcher`) that
+    fits the other ranks in the background; ``live.prefetcher.wait()`` waits for it."""
     from .widgets import dropdown, int_slider, live_figure, log_slider
 
     kg = K.load_movies()
@@ -296,9 +300,14 @@ def rescal_fit_widget():
     dense = [Xk.toarray() if sp.issparse(Xk) else np.asarray(Xk) for Xk in X]
     state: dict = {}  # artists drawn on the first call, updated in place afterwards
     recon_cache: dict = {}
+    max_iter = 30
+    rank_slider = int_slider(K.MOVIE_RANK, 1, 60, 1, description="rank r", continuous_update=False)
+    # A fit takes 30-90 ms: fit the other ranks (nearest first, at the current λ) in the background
+    # while the lecturer talks, so that a move of the rank slider finds its fit in the cache.
+    prefetcher = Prefetcher(lambda key: K.compute_rescal_fit(key[0], key[1], max_iter=max_iter))
 
     def update(axes, rank=K.MOVIE_RANK, lam=K.MOVIE_LAMBDA, relation="starredIn"):
-        res = K.compute_rescal_fit(int(rank), float(lam), max_iter=30)
+        res = K.compute_rescal_fit(int(rank), float(lam), max_iter=max_iter)
         k = kg.relation_index(relation)
         label = f"rank {res.rank}, λ = {res.lam:.3g}"
         key = (res.rank, res.lam, k)
@@ -315,25 +324,29 @@ def rescal_fit_widget():
             draw_reconstruction(recon, f"A R Aᵀ: {relation}", ax=axes[2])
             state.update(line=axes[0].lines[0], legend_text=axes[0].get_legend().get_texts()[0],
                          im_x=axes[1].images[0], im_r=axes[2].images[0])
+            # the same iteration axis for every rank and λ: runs compare at a glance, and a move
+            # only redraws the curve and the images (see course_utils.blit)
+            axes[0].set_xlim(-1, max_iter + 1)
         else:
             fit = np.asarray(res.history.fit)
             state["line"].set_data(np.arange(len(fit)), fit)
             state["line"].set_label(label)
             state["legend_text"].set_text(label)
-            axes[0].relim()
-            axes[0].autoscale_view(scalex=True, scaley=False)
             state["im_x"].set_data(dense[k])
             state["im_r"].set_data(np.asarray(recon.toarray() if sp.issparse(recon) else recon))
             axes[1].set_title(f"X: {relation}", fontsize=13)
             axes[2].set_title(f"A R Aᵀ: {relation}", fontsize=13)
+        prefetcher.plan([(r, float(lam)) for r in nearest_first(int(rank), rank_slider.min, rank_slider.max)])
         return (f"rank {res.rank}, λ = {res.lam:.3g}: fit {res.fit:.3f} after {res.history.n_iter} iterations; "
                 f"{K.rescal_parameter_count(kg.n_entities, kg.n_relations, res.rank):,} parameters "
                 f"for {len(kg.triples)} facts")
 
-    controls = {"rank": int_slider(K.MOVIE_RANK, 1, 60, 1, description="rank r", continuous_update=False),
+    controls = {"rank": rank_slider,
                 "lam": log_slider(K.MOVIE_LAMBDA, -2, 1, 0.5, description="λ", continuous_update=False),
                 "relation": dropdown(list(kg.relations), "starredIn", description="slice")}
-    return live_figure(update, controls, ncols=3, figsize=(11, 4.2), freeze_layout=True)
+    live = live_figure(update, controls, ncols=3, figsize=(11, 4.2), freeze_layout=True)
+    live.prefetcher = prefetcher
+    return live
 
 
 def top_predictions_widget():
@@ -388,6 +401,11 @@ def planted_scale_widget(sizes: Sequence[int] = K.PLANTED_SIZES):
             draw_scale(list(results.values()), current=n, ax=axes[0])
             draw_planted_slice(r, ax=axes[1])
             state.update(marker=axes[0].lines[-1], im=axes[1].images[0], cache={})
+            # one extent for every size (the image has no ticks): a move keeps the limits, so it
+            # only redraws the image, the marker and the title (see course_utils.blit)
+            state["im"].set_extent((0, 1, 1, 0))
+            axes[1].set_xlim(0, 1)
+            axes[1].set_ylim(1, 0)
         else:
             state["marker"].set_data([r.nnz], [r.seconds_per_iter])
             cache = state["cache"]
@@ -395,10 +413,9 @@ def planted_scale_widget(sizes: Sequence[int] = K.PLANTED_SIZES):
                 tmp = Figure().add_subplot()
                 draw_planted_slice(r, ax=tmp)
                 img = tmp.images[0]
-                cache[n] = (img.get_array(), img.get_extent(), img.get_clim(), tmp.get_title())
-            H, extent, clim, title = cache[n]
+                cache[n] = (img.get_array(), img.get_clim(), tmp.get_title())
+            H, clim, title = cache[n]
             state["im"].set_data(H)
-            state["im"].set_extent(extent)
             state["im"].set_clim(*clim)
             axes[1].set_title(title, fontsize=13)
         return (f"n = {n}: {r.nnz:,} non-zeros, {1e3 * r.seconds_per_iter:.1f} ms per ALS iteration, "

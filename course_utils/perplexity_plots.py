@@ -302,6 +302,11 @@ def add_k_widget(corpus: Corpus | None = None, n: int = 2, k: float = 1.0) -> W.
     Counts and curves are computed once; a slider move only evaluates one k (numpy, a few ms).
     """
     data = _default_add_k_data() if corpus is None else add_k_data(corpus)
+    # one y range for every order (log scale, 5 % margins): the orders compare on the same scale,
+    # and a move of either slider redraws only the curves (a blit, see course_utils.blit)
+    values = np.concatenate([np.r_[full.train_pp, full.test_pp, kn] for _, _, full, kn in data.values()])
+    lo, hi = np.log10(values.min()), np.log10(values.max())
+    ylim = 10 ** np.array([lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)])
 
     state: dict = {}
 
@@ -315,6 +320,7 @@ def add_k_widget(corpus: Corpus | None = None, n: int = 2, k: float = 1.0) -> W.
             draw_add_k_curve(curve, ax=ax, reference=kn)
             state.update(ax=ax, n=n, lines=list(ax.lines), legend_text=_legend_text(ax, ax.lines[5].get_label()))
             ax.set_title(ax.get_title(), y=1.0)  # fixed title position: no tick label measuring per draw
+            ax.set_ylim(*ylim)
             return _add_k_readout(curve, kn)
         train_line, test_line, train_dot, test_dot, vline, ref = state["lines"][:6]
         train_dot.set_data([curve.k], [curve.train_at_k])
@@ -329,10 +335,6 @@ def add_k_widget(corpus: Corpus | None = None, n: int = 2, k: float = 1.0) -> W.
             ref.set_label(label)
             state["legend_text"].set_text(label)
             ax.set_title(f"add-k {curve.n}-gram", y=1.0)
-            _relayout(ax.figure)  # other y tick labels: solve the frozen layout again (once per order)
-        # same limits as a fresh draw: autoscale over the curves, the dots and the reference line
-        ax.relim()
-        ax.autoscale_view()
         return _add_k_readout(curve, kn)
 
     controls = {"n": W.int_slider(n, 1, 3, description="order n"),

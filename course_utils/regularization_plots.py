@@ -499,8 +499,9 @@ def descent_widget():
             state["coords"][j].set_data(k, np.maximum(vals, floor))
             zero = vals == 0
             state["zeros"][j].set_data(k[zero], np.full(zero.sum(), floor))
-        ax1.relim()
-        ax1.autoscale_view(scalex=True, scaley=False)
+        if state.get("n_steps") != n_steps:   # x range of the iterations (only when it changes: a blit otherwise)
+            state["n_steps"] = n_steps
+            ax1.set_xlim(-0.05 * n_steps, 1.05 * n_steps)
         last = res.path[-1]
         return (f"{METHOD_LABELS[method]}: after {n_steps} steps w = ({last[0]:.4f}, {last[1]:.4f}), "
                 f"exact zeros: {int(np.sum(last == 0))}; optimum ({res.w_opt[0]:.4f}, {res.w_opt[1]:.4f})")

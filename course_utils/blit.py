@@ -1,0 +1,198 @@
+"""Redraw only what a slider changed: automatic blitting for one Agg figure.
+
+A full Agg draw of a lecture figure spends most of its time on what never moves (ticks, tick
+labels, axis labels, titles, the constrained-layout solve). :class:`Blitter` keeps a picture of
+the figure without the artists that change ("the background") and, on each update, pastes it
+back and draws only the changing artists on top, the classic matplotlib blitting recipe.
+
+The update functions of the lectures do not have to say what changes: the blitter learns it
+from matplotlib's ``stale`` flags. After each draw every artist is marked clean; an update that
+touches an artist (``set_data``, ``set_text``, ``set_visible`` ...) marks it stale again.
+
+* Only animated artists (``set_animated(True)``) changed → **blit**: restore the background,
+  draw the animated artists (per Axes, in z-order).
+* A drawn artist changed → it becomes animated ("learned"), together with every artist of
+  the same Axes drawn above it (so the z-order stays as in a normal draw), and the background
+  is drawn again without them (**full**). From the next move on, moving it is a blit.
+* An Axes moved or changed its limits or scale, an axis, tick or spine changed, or a drawn
+  artist was removed → **full** draw (nothing learned: these cannot be drawn on top).
+* A new artist (for example contours re-made for the new value) is animated when no full draw
+  is needed anyway; it is then drawn above the background.
+
+Pixels: a blit gives exactly the pixels of a full draw with the same animated set
+(``tests/test_blit.py`` checks this for every lecture widget). Against a plain draw of the
+figure, only axis lines, ticks and spines can end up under an animated artist instead of above.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis, Tick
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.spines import Spine
+
+#: artists that are part of the frame: a change in them always means a full draw
+_FRAME_TYPES = (Axis, Tick, Spine)
+
+
+def _units(fig: Figure) -> Iterator[tuple[Axes | None, Artist]]:
+    """Top-level artists ("units") of the figure: each child of each Axes, and the figure's own
+    children that are not Axes. A unit is animated or drawn as a whole (a legend with its texts)."""
+    for ax in fig.axes:
+        for child in ax.get_children():
+            if child is not ax.patch:
+                yield ax, child
+    for child in fig.get_children():
+        if not isinstance(child, Axes) and child is not fig.patch:
+            yield None, child
+
+
+def _stale(unit: Artist) -> bool:
+    """Whether ``unit`` or anything inside it was changed since the last draw.
+
+    An Axis marks itself stale on every ``set_xlim``, even to the same limits; what it shows
+    depends on the limits, its locators and formatters (in :func:`_geometry`) and on its ticks
+    and labels (its children), so its own flag is not looked at.
+    """
+    own = not isinstance(unit, Axis)
+    return any(a._stale for a in unit.findobj() if own or a is not unit)
+
+
+def _clean(fig: Figure) -> None:
+    """Mark every artist of ``fig`` as drawn (direct attribute: no propagation)."""
+    for a in fig.findobj():
+        a._stale = False
+
+
+def _ticking(axis: Axis) -> tuple[int, ...]:
+    """Which locators and formatters place and label the ticks (``set_ticks`` makes new ones)."""
+    return tuple(id(t) for t in (axis.major.locator, axis.major.formatter, axis.minor.locator, axis.minor.formatter))
+
+
+def _geometry(fig: Figure) -> tuple:
+    """What a blit cannot follow: figure size, and each Axes' place, limits, scales, tick
+    locators and formatters, and visibility."""
+    return (tuple(fig.bbox.bounds),
+            tuple((id(ax), ax.get_visible(), tuple(ax.get_position().bounds), tuple(ax.viewLim.bounds),
+                   ax.get_xscale(), ax.get_yscale(), _ticking(ax.xaxis), _ticking(ax.yaxis)) for ax in fig.axes))
+
+
+class Blitter:
+    """Draws ``fig`` on its Agg canvas, blitting when only animated artists changed.
+
+    Attributes
+    ----------
+    mode : str
+        How the last :meth:`draw` went: ``"full"`` or ``"blit"``.
+    animated : list of Artist
+        The artists drawn on top of the background (learned, see the module docstring).
+    """
+
+    def __init__(self, fig: Figure, canvas: FigureCanvasAgg, *, enabled: bool = True):
+        self.fig = fig
+        self.canvas = canvas
+        self.enabled = enabled
+        self.mode = "full"
+        #: why the last full draw was needed (empty after a blit)
+        self.reason = "first draw"
+        self.animated: list[tuple[Axes | None, Artist]] = []
+        self._background = None
+        self._geometry: tuple | None = None
+        self._drawn: set[int] = set()    # id() of the units in the background
+
+    # -- deciding ------------------------------------------------------------------------------
+
+    def _plan(self) -> bool:
+        """Sort out what changed; animate what can be; return True when a full draw is needed."""
+        units = list(_units(self.fig))
+        present = {id(u) for _, u in units}
+        self.animated = [(ax, u) for ax, u in self.animated if id(u) in present]
+        animated = {id(u) for _, u in self.animated}
+        if self._background is None:
+            self.reason = "first draw"
+            return True
+        full = False
+        self.reason = ""
+        if _geometry(self.fig) != self._geometry:
+            full = True
+            self.reason = "an Axes moved or changed its limits, scale or ticks"
+        if not self._drawn <= present:
+            # a drawn artist was removed: redraw the background without it; what replaced it
+            # (the new artists below) is animated, so the next replacement is a blit
+            full = True
+            self.reason = self.reason or "a drawn artist was removed"
+        learn, new = [], []
+        for ax, unit in units:
+            if id(unit) in animated or not _stale(unit):
+                continue
+            if isinstance(unit, _FRAME_TYPES):
+                full = True
+                self.reason = self.reason or f"frame changed: {type(unit).__name__}"
+            elif id(unit) in self._drawn:
+                learn.append((ax, unit))
+            else:
+                new.append((ax, unit))
+        if learn:
+            full = True
+            self.reason = self.reason or "learned: " + ", ".join(type(u).__name__ for _, u in learn)
+        self._animate(learn + new, units)
+        return full
+
+    def _animate(self, chosen: list[tuple[Axes | None, Artist]], units: list[tuple[Axes | None, Artist]]) -> None:
+        """Animate ``chosen`` and, in the same Axes, every drawn unit at or above their z-order."""
+        if not chosen:
+            return
+        lowest: dict[int, float] = {}
+        for ax, unit in chosen:
+            lowest[id(ax)] = min(lowest.get(id(ax), np.inf), unit.get_zorder())
+        animated = {id(u) for _, u in self.animated}
+        for ax, unit in units:
+            if id(unit) in animated or isinstance(unit, _FRAME_TYPES):
+                continue
+            if (ax, unit) in chosen or unit.get_zorder() >= lowest.get(id(ax), np.inf):
+                unit.set_animated(True)
+                self.animated.append((ax, unit))
+                animated.add(id(unit))
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _draw_animated(self) -> None:
+        renderer = self.canvas.get_renderer()
+        order = {id(ax): i for i, ax in enumerate(self.fig.axes)}
+        ranked = sorted(self.animated, key=lambda au: (order.get(id(au[0]), len(order)), au[1].get_zorder()))
+        for _, unit in ranked:
+            unit.draw(renderer)
+
+    def needs_full(self) -> bool:
+        """Whether the next :meth:`draw` has to draw everything (learns what changed: call once,
+        right before :meth:`draw`)."""
+        return not self.enabled or self._plan()
+
+    def draw(self, full: bool | None = None) -> str:
+        """Bring the canvas up to date with the figure; return ``"full"`` or ``"blit"``.
+
+        full : bool, optional
+            The answer of :meth:`needs_full` (asked here when not given); True forces a full draw.
+        """
+        if full is None:
+            full = self.needs_full()
+        if not self.enabled:
+            self.canvas.draw()
+            self.mode = "full"
+            return self.mode
+        if full:
+            self.canvas.draw()                       # skips the animated artists
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._geometry = _geometry(self.fig)
+            self._drawn = {id(u) for _, u in _units(self.fig) if not u.get_animated()}
+        else:
+            self.reason = ""
+            self.canvas.restore_region(self._background)
+        self._draw_animated()
+        _clean(self.fig)
+        self.mode = "full" if full else "blit"
+        return self.mode

@@ -1,0 +1,227 @@
+"""Blitting (course_utils.blit): a slider move redraws only what changed, with the same pixels.
+
+The invariant: after any sequence of moves, the picture sent to the browser equals, pixel for
+pixel, a full redraw of the figure in the same state. Checked on small figures and on every
+lecture widget, moving every control through its range.
+"""
+import io
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from course_utils import widgets as w
+from course_utils.blit import Blitter
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def full_redraw(live: w.LiveFigure) -> np.ndarray:
+    """The figure drawn from scratch (background and animated artists), as RGB."""
+    live.blitter.draw(full=True)
+    return np.asarray(live._canvas.buffer_rgba())[..., :3].copy()
+
+
+def plain_draw(live: w.LiveFigure) -> np.ndarray:
+    """The figure drawn the ordinary way (nothing animated: everything in z-order), as RGB."""
+    animated = [u for _, u in live.blitter.animated]
+    for unit in animated:
+        unit.set_animated(False)
+    live._canvas.draw()
+    rgb = np.asarray(live._canvas.buffer_rgba())[..., :3].copy()
+    for unit in animated:
+        unit.set_animated(True)
+    live.blitter.draw(full=True)
+    return rgb
+
+
+def outside_frames(live: w.LiveFigure, band: int = 6) -> np.ndarray:
+    """Mask of pixels farther than ``band`` px from every Axes' frame (spines and tick marks)."""
+    h, wd = live._canvas.get_width_height()[::-1]
+    yy, xx = np.mgrid[0:h, 0:wd]
+    mask = np.ones((h, wd), bool)
+    for ax in live.fig.axes:
+        x0, y0, x1, y1 = ax.bbox.extents
+        y0, y1 = h - y1, h - y0                      # display y runs upwards, rows downwards
+        inside_outer = (xx >= x0 - band) & (xx <= x1 + band) & (yy >= y0 - band) & (yy <= y1 + band)
+        inside_inner = (xx > x0 + band) & (xx < x1 - band) & (yy > y0 + band) & (yy < y1 - band)
+        mask &= ~(inside_outer & ~inside_inner)
+    return mask
+
+
+def assert_like_plain_draw(live: w.LiveFigure) -> None:
+    """Same pixels as an ordinary draw, except on the frames (spines and ticks are drawn below
+    the animated artists instead of above them)."""
+    differ = np.any(pixels(live.image.value) != plain_draw(live), axis=-1)
+    assert not (differ & outside_frames(live)).any(), np.argwhere(differ & outside_frames(live))[:5]
+
+
+def line_widget():
+    state = {}
+
+    def update(ax, a=1.0, ymax=2.0, title="one"):
+        x = np.linspace(-1, 1, 200)
+        if not state:
+            state["line"], = ax.plot(x, a * x ** 2, lw=3)
+            ax.plot(x, 0.5 + 0 * x, color="k", lw=6, zorder=3)   # a static line drawn above the curve
+            ax.legend(["curve", "level"], loc="upper center")
+        state["line"].set_ydata(a * x ** 2)
+        if ax.get_ylim()[1] != ymax:
+            ax.set_ylim(-0.1, ymax)
+        ax.set_title(title)
+
+    return w.live_figure(update, {"a": w.float_slider(1.0, 0.0, 2.0, 0.1), "ymax": w.float_slider(2.0, 1.0, 3.0, 0.5),
+                                  "title": w.dropdown(["one", "a much longer title"])}, figsize=(4, 3))
+
+
+def test_a_data_move_is_a_blit_after_it_was_learned_and_the_pixels_match():
+    live = line_widget()
+    assert live.last_mode == "full" and live.blitter.reason == "first draw"
+    live.controls["a"].value = 1.1                  # the curve changed: learn it, draw the background again
+    assert live.last_mode == "full" and live.blitter.reason.startswith("learned")
+    modes = []
+    for a in (1.2, 1.5, 0.0, 2.0):
+        live.controls["a"].value = a
+        modes.append(live.last_mode)
+        assert np.array_equal(pixels(live.image.value), full_redraw(live))
+    assert modes == ["blit"] * 4
+    # the level line (zorder 3) and the legend are above the curve: animated with it, so the
+    # z-order and therefore the pixels are those of an ordinary draw
+    animated = [u for _, u in live.blitter.animated]
+    assert live.axes.get_legend() in animated and live.axes.lines[1] in animated
+    assert_like_plain_draw(live)
+
+
+def test_limits_and_frame_changes_draw_everything():
+    live = line_widget()
+    live.controls["a"].value = 1.1
+    live.controls["ymax"].value = 3.0               # new limits: tick labels change
+    assert live.last_mode == "full" and "limits" in live.blitter.reason
+    assert np.array_equal(pixels(live.image.value), full_redraw(live))
+    live.controls["title"].value = "a much longer title"   # the title is learned, then blitted
+    live.controls["title"].value = "one"
+    assert live.last_mode == "blit"
+    assert np.array_equal(pixels(live.image.value), full_redraw(live))
+
+
+def test_removed_and_new_artists():
+    state = {}
+
+    def update(ax, level=1.0):
+        if "c" in state:
+            state["c"].remove()
+        x, y = np.meshgrid(np.linspace(-1, 1, 50), np.linspace(-1, 1, 50))
+        state["c"] = ax.contour(x, y, x ** 2 + y ** 2, levels=[level / 4, level / 2, level])
+        ax.set_xlim(-1, 1)
+        ax.set_ylim(-1, 1)
+
+    live = w.live_figure(update, {"level": w.float_slider(1.0, 0.1, 2.0, 0.1)}, figsize=(3, 3))
+    live.controls["level"].value = 0.5
+    assert live.last_mode == "full" and live.blitter.reason == "a drawn artist was removed"
+    for level in (0.6, 1.9, 0.1):
+        live.controls["level"].value = level
+        assert live.last_mode == "blit"
+        assert np.array_equal(pixels(live.image.value), full_redraw(live))
+        assert_like_plain_draw(live)
+
+
+def test_a_cleared_axes_is_drawn_again_and_pixels_match():
+    def update(ax, a=1.0):
+        ax.clear()
+        ax.plot([0, 1], [0, a])
+
+    live = w.live_figure(update, {"a": w.float_slider(1.0, 0.0, 2.0, 0.1)}, figsize=(3, 3))
+    for a in (0.3, 1.7):
+        live.controls["a"].value = a
+        assert live.last_mode == "full"
+        assert_like_plain_draw(live)
+
+
+def test_disabled_blitter_always_draws_everything():
+    fig = Figure(figsize=(2, 2))
+    ax = fig.subplots()
+    line, = ax.plot([0, 1], [0, 1])
+    blitter = Blitter(fig, FigureCanvasAgg(fig), enabled=False)
+    for y in (0.5, 0.7):
+        line.set_ydata([0, y])
+        assert blitter.draw() == "full"
+    assert blitter.animated == []
+
+
+def test_encode_png_round_trips_and_checks_its_input():
+    rng = np.random.default_rng(0)
+    rgba = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(w.encode_png(rgba))))
+    assert np.array_equal(decoded, rgba)                      # some alpha < 255: RGBA kept
+    rgba[..., 3] = 255
+    decoded = np.asarray(Image.open(io.BytesIO(w.encode_png(rgba))))
+    assert decoded.shape == (7, 5, 3) and np.array_equal(decoded, rgba[..., :3])
+    with pytest.raises(ValueError, match="uint8"):
+        w.encode_png(np.zeros((4, 4, 4)))
+    with pytest.raises(ValueError, match=r"\(H, W, 3\)"):
+        w.encode_png(np.zeros((4, 4), np.uint8))
+
+
+# --------------------------------------------------------------------------- every lecture widget
+def _lecture_widgets():
+    from course_utils import kg_plots, performer_plots, perplexity_plots, regularization_plots
+
+    return {
+        "rff": performer_plots.rff_widget, "favor": performer_plots.favor_widget,
+        "polynomial": regularization_plots.polynomial_widget, "lp_ball": regularization_plots.lp_ball_widget,
+        "constrained": regularization_plots.constrained_view_widget, "descent": regularization_plots.descent_widget,
+        "diabetes": regularization_plots.diabetes_widget, "bayes": regularization_plots.bayes_widget,
+        "die": perplexity_plots.die_widget, "branching": perplexity_plots.branching_widget,
+        "add_k": perplexity_plots.add_k_widget,
+        "rescal": kg_plots.rescal_fit_widget, "planted": kg_plots.planted_scale_widget,
+    }
+
+
+@pytest.mark.parametrize("name", list(_lecture_widgets()))
+def test_every_lecture_widget_blits_the_pixels_of_a_full_redraw(name):
+    """Move every control through its range; after each move the picture sent equals a full redraw.
+    The first slider (the one the latency benchmark drives) is a blit once learned."""
+    live = _lecture_widgets()[name]()
+    for cname, control in live.controls.items():
+        if getattr(control, "disabled", False):
+            continue
+        for value in w.sweep_values(control, 4):
+            control.value = value
+            assert np.array_equal(pixels(live.image.value), full_redraw(live)), (cname, value, live.last_mode)
+    assert_like_plain_draw(live)
+    # the first slider, moved one step at a time from its default like the latency benchmark's
+    # ArrowRight presses: all blits once the first move has taught the blitter what changes
+    live = _lecture_widgets()[name]()
+    first = next(c for c in live.controls.values() if "Slider" in type(c).__name__)
+    modes = []
+    for value in arrow_right_values(first, 8):
+        first.value = value
+        modes.append(live.last_mode)
+    assert modes[1:] == ["blit"] * (len(modes) - 1), (modes, live.blitter.reason)
+    assert np.array_equal(pixels(live.image.value), full_redraw(live))
+
+
+def arrow_right_values(control, n: int) -> list:
+    """The next ``n`` values of a slider, one step at a time (back down from the maximum)."""
+    if hasattr(control, "options"):
+        options = list(control._options_values)
+        i, seq = options.index(control.value), []
+        for _ in range(n):
+            i = i + 1 if i + 1 < len(options) else len(options) - 2
+            seq.append(options[i])
+        return seq
+    log = type(control).__name__ == "FloatLogSlider"
+    x = np.log(control.value) / np.log(control.base) if log else control.value
+    seq, direction = [], 1
+    for _ in range(n):
+        if x + direction * control.step > control.max + 1e-9:
+            direction = -1
+        elif x + direction * control.step < control.min - 1e-9:
+            direction = 1
+        x = x + direction * control.step
+        seq.append(float(control.base ** x) if log else type(control.value)(round(x, 10)))
+    return seq
