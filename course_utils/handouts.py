@@ -9,8 +9,11 @@ kernel, in memory: the .ipynb files are never changed).
 What works without a kernel: reading, code, printed numbers, figures. Interactive widgets
 cannot recompute anything in a static page: a LiveFigure shows its picture at the sliders'
 default values (its static ``image/png`` fallback) with a note; other widgets show a note.
-Math stays as LaTeX source text (``$...$``): MathJax would come from a CDN, so it is not
-loaded. No ``<script src=...>`` or stylesheet is fetched from the network.
+Math (``$...$`` and ``$$...$$`` in markdown) is converted to MathML when the handout is built
+(``latex2mathml``), which browsers draw natively: no MathJax, no script, no network. An
+expression the converter cannot handle stays as its LaTeX source. The LaTeX of every formula
+is kept in its ``alttext`` (screen readers, copy and paste). No ``<script src=...>`` or
+stylesheet is fetched from the network.
 """
 from __future__ import annotations
 
@@ -32,7 +35,59 @@ WIDGET_NOTE = ("<p class='handout-note'><em>Interactive widget: it needs a runni
 HANDOUT_CSS = """<style>
 .handout-note { color: #555; font-size: 0.9em; margin: 0.2em 0 0.8em 0; }
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
+math { font-size: 1.15em; }
+math[display="block"] { margin: 0.6em 0; }
 </style>"""
+
+# $$display$$ or $inline$ (not \$, not "$ 5 and $ 6" prices: no space inside the delimiters)
+_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?=\S)(.+?)(?<=\S)(?<!\\)\$(?!\d)", re.S)
+# fenced code blocks and inline code spans: their dollars are not math
+_CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
+# a bare "&" in converter output (an alignment the converter did not understand) is not valid HTML
+_BARE_AMP = re.compile(r"&(?!#x?[0-9a-fA-F]+;|[a-zA-Z]+;)")
+
+
+def latex_to_mathml(tex: str, display: bool = False) -> str | None:
+    """MathML for one LaTeX formula (``alttext`` = the source), or None when it cannot be converted."""
+    import html
+
+    from latex2mathml.converter import convert
+
+    try:
+        mathml = convert(tex.strip(), display="block" if display else "inline")
+    except Exception:  # noqa: BLE001 - any converter failure: keep the LaTeX source
+        return None
+    if _BARE_AMP.search(mathml):
+        return None
+    return mathml.replace("<math ", f'<math alttext="{html.escape(tex.strip(), quote=True)}" ', 1)
+
+
+def math_placeholders(nb) -> tuple[object, dict[str, str]]:
+    """A copy of ``nb`` whose markdown math is replaced by inert placeholders, and the MathML for
+    each placeholder (formulas that cannot be converted are left in the markdown as they are)."""
+    nb = copy.deepcopy(nb)
+    mathml: dict[str, str] = {}
+
+    def swap(match: re.Match) -> str:
+        display = match.group(1) is not None
+        converted = latex_to_mathml(match.group(1) if display else match.group(2), display)
+        if converted is None:
+            return match.group(0)
+        key = f"HANDOUTMATH{len(mathml)}X"
+        mathml[key] = converted
+        return key
+
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        parts, last = [], 0
+        for code in _CODE.finditer(cell.source):
+            parts.append(_MATH.sub(swap, cell.source[last:code.start()]))
+            parts.append(code.group(0))
+            last = code.end()
+        parts.append(_MATH.sub(swap, cell.source[last:]))
+        cell.source = "".join(parts)
+    return nb, mathml
 
 
 def notebook_title(nb) -> str:
@@ -105,10 +160,11 @@ def to_html(nb, title: str) -> str:
     """Self-contained HTML (lab template, images embedded) for an executed notebook."""
     from nbconvert import HTMLExporter
 
-    nb = static_outputs(nb)
+    nb, mathml = math_placeholders(static_outputs(nb))
     nb.metadata["title"] = title
     exporter = HTMLExporter(template_name="lab", embed_images=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = re.sub(r"HANDOUTMATH\d+X", lambda m: mathml.get(m.group(0), m.group(0)), body)
     return offline_html(body)
 
 

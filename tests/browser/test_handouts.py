@@ -2,8 +2,8 @@
 
 Builds every notebook's handout into a temporary folder, opens each file:// page in Chromium
 with every non-file request aborted (and recorded: there must be none), and checks the title,
-that every figure of the notebook is there and decoded (naturalWidth > 0), that the math is at
-least present as LaTeX text, and that no widget was left for a kernel to draw.
+that every figure of the notebook is there and decoded (naturalWidth > 0), that every formula
+is drawn as MathML (no raw LaTeX left in the text), and that no widget was left for a kernel to draw.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _expected(name: str) -> dict:
     images = sum(1 for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
                  if "image/png" in o.get("data", {}) or "image/svg+xml" in o.get("data", {}))
     maths = [m.group(1) for text in markdown for m in re.finditer(r"\$\$?([^$]+?)\$\$?", text)]
-    return {"title": title, "images": images, "math": maths[:3]}
+    return {"title": title, "images": images, "math": maths}
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +58,11 @@ def test_handout_reads_offline(name, built, chromium):
             title: document.title, text: document.body.innerText,
             h1: [...document.querySelectorAll('h1')].map(h => h.innerText),
             images: [...document.querySelectorAll('.jp-OutputArea-output img')].map(i => [i.naturalWidth, i.naturalHeight]),
+            math: [...document.querySelectorAll('math')].map(m => {
+                const r = m.getBoundingClientRect();
+                return [m.getAttribute('alttext'), r.width, r.height, m.constructor.name];
+            }),
+            prose: [...document.querySelectorAll('.jp-MarkdownOutput')].map(e => e.innerText).join(' '),
         })""")
         assert facts["title"] == expected["title"], f"title {facts['title']!r}, expected {expected['title']!r}"
         assert any(expected["title"] in h for h in facts["h1"]), f"no heading shows the title: {facts['h1']}"
@@ -65,9 +70,14 @@ def test_handout_reads_offline(name, built, chromium):
             f"{len(facts['images'])} figures in the page, the notebook has {expected['images']} image outputs")
         broken = [i for i, (w, h) in enumerate(facts["images"]) if w == 0 or h == 0]
         assert not broken, f"figures {broken} did not decode"
-        for tex in expected["math"]:
-            snippet = tex.strip()[:20]
-            assert snippet in facts["text"], f"math {snippet!r} is not in the page text"
+        # every formula of the notebook is a MathML element the browser laid out (MathMLElement,
+        # non-zero size), carrying its LaTeX source; no LaTeX is left as text in the prose
+        drawn = [alt for alt, width, height, kind in facts["math"] if width > 0 and height > 0 and kind == "MathMLElement"]
+        assert len(drawn) == len(facts["math"]) >= len(expected["math"]), (
+            f"{len(drawn)} of {len(facts['math'])} formulas drawn, the notebook has {len(expected['math'])}")
+        assert sorted(a.strip() for a in drawn) == sorted(t.strip() for t in expected["math"])
+        leftover = re.findall(r"\$[^$\s][^$]*\\[a-zA-Z]+[^$]*\$", facts["prose"])
+        assert not leftover, f"LaTeX left as text: {leftover[:3]}"
         assert not blocked, f"the handout tried to load from the network: {blocked[:10]}"
     finally:
         context.close()
