@@ -275,7 +275,7 @@ def draw_add_k_curve(curve: AddKCurve, ax: Axes | None = None, reference: float 
     ax.set_xlabel("k (add-k pseudo-count)")
     ax.set_ylabel("perplexity")
     ax.set_title(f"add-k {curve.n}-gram")
-    ax.legend(loc="upper left")
+    ax.legend(loc="lower right")  # the empty corner for every order (large k, low perplexity)
     return ax
 
 
