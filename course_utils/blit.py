@@ -88,8 +88,9 @@ class Blitter:
     ----------
     mode : str
         How the last :meth:`draw` went: ``"full"`` or ``"blit"``.
-    animated : list of Artist
-        The artists drawn on top of the background (learned, see the module docstring).
+    animated : list of (Axes or None, Artist)
+        The artists drawn on top of the background, with their Axes (learned, see the module
+        docstring).
     """
 
     def __init__(self, fig: Figure, canvas: FigureCanvasAgg, *, enabled: bool = True):
@@ -102,14 +103,14 @@ class Blitter:
         self.animated: list[tuple[Axes | None, Artist]] = []
         self._background = None
         self._geometry: tuple | None = None
-        self._drawn: set[int] = set()    # id() of the units in the background
+        self._drawn: dict[int, Artist] = {}    # the units in the background, by id()
 
     # -- deciding ------------------------------------------------------------------------------
 
     def _plan(self) -> bool:
         """Sort out what changed; animate what can be; return True when a full draw is needed."""
         units = list(_units(self.fig))
-        present = {id(u) for _, u in units}
+        present = {id(u): u for _, u in units}
         self.animated = [(ax, u) for ax, u in self.animated if id(u) in present]
         animated = {id(u) for _, u in self.animated}
         if self._background is None:
@@ -120,7 +121,7 @@ class Blitter:
         if _geometry(self.fig) != self._geometry:
             full = True
             self.reason = "an Axes moved or changed its limits, scale or ticks"
-        if not self._drawn <= present:
+        if any(present.get(key) is not unit for key, unit in self._drawn.items()):
             # a drawn artist was removed: redraw the background without it; what replaced it
             # (the new artists below) is animated, so the next replacement is a blit
             full = True
@@ -139,13 +140,18 @@ class Blitter:
         if learn:
             full = True
             self.reason = self.reason or "learned: " + ", ".join(type(u).__name__ for _, u in learn)
-        self._animate(learn + new, units)
+        if self._animate(learn + new, units):
+            # drawn artists above a new one are animated now: the background must lose them
+            full = True
+            self.reason = self.reason or "new artist below drawn ones"
         return full
 
-    def _animate(self, chosen: list[tuple[Axes | None, Artist]], units: list[tuple[Axes | None, Artist]]) -> None:
-        """Animate ``chosen`` and, in the same Axes, every drawn unit at or above their z-order."""
+    def _animate(self, chosen: list[tuple[Axes | None, Artist]], units: list[tuple[Axes | None, Artist]]) -> bool:
+        """Animate ``chosen`` and, in the same Axes, every unit at or above their z-order; return
+        whether a unit of the background was among them."""
         if not chosen:
-            return
+            return False
+        baked = False
         lowest: dict[int, float] = {}
         for ax, unit in chosen:
             lowest[id(ax)] = min(lowest.get(id(ax), np.inf), unit.get_zorder())
@@ -157,6 +163,8 @@ class Blitter:
                 unit.set_animated(True)
                 self.animated.append((ax, unit))
                 animated.add(id(unit))
+                baked = baked or self._drawn.get(id(unit)) is unit
+        return baked
 
     # -- drawing -------------------------------------------------------------------------------
 
@@ -188,7 +196,7 @@ class Blitter:
             self.canvas.draw()                       # skips the animated artists
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
             self._geometry = _geometry(self.fig)
-            self._drawn = {id(u) for _, u in _units(self.fig) if not u.get_animated()}
+            self._drawn = {id(u): u for _, u in _units(self.fig) if not u.get_animated()}
         else:
             self.reason = ""
             self.canvas.restore_region(self._background)

@@ -129,6 +129,31 @@ def test_removed_and_new_artists():
         assert_like_plain_draw(live)
 
 
+def test_a_new_artist_below_drawn_ones_draws_the_background_again():
+    state = {}
+
+    def update(ax, a=1.0):
+        if not state:
+            state["line"], = ax.plot([0, 1], [0.5, 0.5], lw=8, color="k", zorder=3)   # static, on top
+            ax.set_xlim(0, 1)
+            ax.set_ylim(0, 2)
+        if a > 1.05 and "band" not in state:      # appears once, below the static line
+            state["band"] = ax.axhspan(0.3, 0.7, color="tab:orange", zorder=1)
+        if "band" in state:
+            state["band"].set_alpha(min(a - 1, 1.0))
+
+    live = w.live_figure(update, {"a": w.float_slider(1.0, 0.0, 2.0, 0.1)}, figsize=(3, 3))
+    live.controls["a"].value = 1.1
+    assert live.last_mode == "full" and "below" in live.blitter.reason
+    assert np.array_equal(pixels(live.image.value), full_redraw(live))
+    assert_like_plain_draw(live)                  # the static line is still above the band
+    for a in (1.5, 2.0):
+        live.controls["a"].value = a
+        assert live.last_mode == "blit"
+        assert np.array_equal(pixels(live.image.value), full_redraw(live))
+        assert_like_plain_draw(live)
+
+
 def test_a_cleared_axes_is_drawn_again_and_pixels_match():
     def update(ax, a=1.0):
         ax.clear()
