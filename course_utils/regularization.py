@@ -437,6 +437,27 @@ def quadratic_loss(H, w_star, w) -> np.ndarray | float:
     return float(out) if np.ndim(out) == 0 else out
 
 
+def loss_level_curve(H, w_star, level: float, n: int = 361) -> np.ndarray:
+    """The contour ``f(w) = level`` of :func:`quadratic_loss`, an ellipse, shape (n, 2) (closed).
+
+    ``w = w* + sqrt(level) H^{-1/2} u`` for unit vectors u: exact, where a contour plot of a
+    grid is approximate (and ~10x slower to make). H must be symmetric positive definite.
+    """
+    H = np.asarray(H, dtype=float)
+    if H.shape != (2, 2) or not np.allclose(H, H.T):
+        raise ValueError(f"H must be a symmetric 2x2 matrix, got shape {H.shape}")
+    level = float(level)
+    if not level >= 0:
+        raise ValueError(f"the level must be >= 0 (the loss is never negative), got {level!r}")
+    vals, vecs = np.linalg.eigh(H)
+    if vals.min() <= 0:
+        raise ValueError(f"H must be positive definite, its eigenvalues are {vals}")
+    angle = np.linspace(0.0, 2 * np.pi, int(n))
+    u = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    A = vecs / np.sqrt(vals)                      # A = V Λ^{-1/2}: AᵀHA = I, so (Au)ᵀH(Au) = |u|² = 1
+    return np.asarray(w_star, dtype=float) + np.sqrt(level) * u @ A.T
+
+
 def correlation_hessian(rho: float, scale: float = 1.0) -> np.ndarray:
     """``H = XᵀX/n`` for two standardised features with correlation ``rho`` (|rho| < 1), times ``scale``."""
     rho = float(rho)

@@ -328,27 +328,33 @@ def constrained_view_readout(view: reg.ConstrainedView) -> str:
 def constrained_view_widget():
     """Section 3: budget t, w*, feature correlation, L1 / L2 / elastic net → contours touching the ball.
 
-    Drawn once, then updated in place: only the contours are redrawn (they cannot be updated),
-    and the budget-path panel only when something else than the budget t moved."""
+    Drawn once, then updated in place: the level that touches the ball is an exact ellipse
+    (:func:`~course_utils.regularization.loss_level_curve`), the grey loss levels are made again
+    only when w* or the correlation moved, and the budget-path panel only when something else
+    than the budget t moved."""
     state: dict = {}
 
     def update(axes, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, l1_ratio=0.5):
         view = reg.compute_constrained_view(t, w1, w2, corr, norm, l1_ratio)
         ax0, ax1 = axes
+        sol = view.solution
         if not state:
             for ax in axes:
                 ax.clear()
             draw_constrained_view(view, ax0)
-            state["contours"] = [a for a in ax0.get_children() if isinstance(a, ContourSet)]
+            contours = [a for a in ax0.get_children() if isinstance(a, ContourSet)]
+            state["contours"] = contours[:1]         # the grey loss levels
+            for c in contours[1:]:                   # the touching level: an exact ellipse, updated in place
+                c.remove()
+            state["touch"], = ax0.plot([], [], color=PALETTE["orange"], lw=2.2, zorder=2.01)
             state["fill"] = ax0.patches[0]
             lines = ax0.lines
             state["ball"], state["star"], state["opt"] = lines[0], lines[3], lines[4]
-            for line in lines[1:]:          # axes lines, w* and the optimum stay above re-drawn contours
+            for line in lines[1:5]:        # axes lines, w* and the optimum stay above re-drawn contours
                 line.set_zorder(2.02)
             state["ball_label"] = ax0.get_legend().get_texts()[0]
             state["ball_handle"] = ax0.get_legend().legend_handles[0]
             state["contour_key"] = (corr, w1, w2)
-            state["loss_key"] = None
         else:
             color = NORM_COLORS[view.norm]
             label = f"{NORM_LABELS[view.norm]} ball, t = {view.t:.2f}"
@@ -361,16 +367,19 @@ def constrained_view_widget():
             state["ball_label"].set_text(label)
             state["ball_handle"].set_color(color)
             state["star"].set_data([view.w_star[0]], [view.w_star[1]])
-            state["opt"].set_data([view.solution.w[0]], [view.solution.w[1]])
-            for c in state["contours"]:
-                c.remove()
-            g = view.grid
-            state["contours"] = [ax0.contour(g[..., 0], g[..., 1], view.loss_grid, levels=_contour_levels(0.0),
-                                             colors="0.55", linewidths=1.0, zorder=1.99)]
-            sol = view.solution
-            if sol.on_boundary and sol.loss > 0:
-                state["contours"].append(ax0.contour(g[..., 0], g[..., 1], view.loss_grid, levels=[sol.loss],
-                                                     colors=[PALETTE["orange"]], linewidths=2.2, zorder=2.01))
+            state["opt"].set_data([sol.w[0]], [sol.w[1]])
+            if state["contour_key"] != (corr, w1, w2):   # the loss levels move only with w* and the correlation
+                for c in state["contours"]:
+                    c.remove()
+                g = view.grid
+                state["contours"] = [ax0.contour(g[..., 0], g[..., 1], view.loss_grid, levels=_contour_levels(0.0),
+                                                 colors="0.55", linewidths=1.0, zorder=1.99)]
+                state["contour_key"] = (corr, w1, w2)
+        touching = sol.on_boundary and sol.loss > 0
+        state["touch"].set_visible(touching)
+        if touching:
+            curve = reg.loss_level_curve(view.H, view.w_star, sol.loss)
+            state["touch"].set_data(curve[:, 0], curve[:, 1])
         path_key = (norm, corr, w1, w2, l1_ratio)
         if state.get("path_key") != path_key:
             ax1.clear()

@@ -312,3 +312,24 @@ def test_error_messages():
         reg.constrained_least_squares(H, ws, 1.0, "elasticnet", l1_ratio=1.5)
     with pytest.raises(ValueError, match="prior must be"):
         reg.compute_posterior_1d(0.5, "cauchy")
+
+
+def test_loss_level_curve_is_the_exact_contour():
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        B = rng.normal(size=(2, 2))
+        H = B @ B.T + 0.1 * np.eye(2)
+        w_star = rng.normal(size=2)
+        level = float(rng.uniform(0.01, 5))
+        curve = reg.loss_level_curve(H, w_star, level, n=181)
+        assert curve.shape == (181, 2)
+        np.testing.assert_allclose(reg.quadratic_loss(H, w_star, curve), level, rtol=1e-12)
+        np.testing.assert_allclose(curve[0], curve[-1], atol=1e-12)          # closed
+        np.testing.assert_allclose(curve[:-1].mean(axis=0), w_star, atol=1e-12)  # centred on w*
+    np.testing.assert_allclose(reg.loss_level_curve(np.eye(2), [0, 0], 0.0), 0.0)   # level 0: the point w*
+    with pytest.raises(ValueError, match="positive definite"):
+        reg.loss_level_curve([[1.0, 2.0], [2.0, 1.0]], [0, 0], 1.0)
+    with pytest.raises(ValueError, match=">= 0"):
+        reg.loss_level_curve(np.eye(2), [0, 0], -1.0)
+    with pytest.raises(ValueError, match="symmetric 2x2"):
+        reg.loss_level_curve(np.eye(3), [0, 0], 1.0)
