@@ -127,7 +127,10 @@ class Blitter:
             full = True
             self.reason = self.reason or "a drawn artist was removed"
         learn, new = [], []
-        for ax, unit in units:
+        # A change to an artist that is not animated marks its Axes (or the figure) stale too; with
+        # none of them stale, only animated artists changed and the walk below has nothing to find.
+        touched = self.fig._stale or any(ax._stale for ax in self.fig.axes)
+        for ax, unit in units if touched else ():
             if id(unit) in animated or not _stale(unit):
                 continue
             if isinstance(unit, _FRAME_TYPES):
@@ -201,6 +204,10 @@ class Blitter:
             self.reason = ""
             self.canvas.restore_region(self._background)
         self._draw_animated()
-        _clean(self.fig)
+        if full:
+            _clean(self.fig)
+        else:   # only animated artists were drawn; the rest was found clean by the plan
+            for artist in (self.fig, *self.fig.axes):
+                artist._stale = False
         self.mode = "full" if full else "blit"
         return self.mode

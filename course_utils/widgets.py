@@ -102,8 +102,11 @@ def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
     if rgba.shape[2] == 4 and rgba[..., 3].min() == 255:
         rgba = rgba[..., :3]
     h, w, channels = rgba.shape
-    rows = np.zeros((h, 1 + w * channels), np.uint8)     # first byte of each row: filter type 0
-    rows[:, 1:] = rgba.reshape(h, w * channels)
+    rows = np.empty((h, 1 + w * channels), np.uint8)
+    rows[:, 0] = 0                                        # first byte of each row: filter type 0
+    pixels = rows[:, 1:].reshape(h, w, channels)          # a view into ``rows``: one copy, no temporary
+    assert np.shares_memory(pixels, rows)
+    pixels[...] = rgba
 
     def chunk(tag: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
