@@ -105,7 +105,7 @@ def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
     rows = np.empty((h, 1 + w * channels), np.uint8)
     rows[:, 0] = 0                                        # first byte of each row: filter type 0
     pixels = rows[:, 1:].reshape(h, w, channels)          # a view into ``rows``: one copy, no temporary
-    assert np.shares_memory(pixels, rows)
+    assert pixels.base is rows
     pixels[...] = rgba
 
     def chunk(tag: bytes, body: bytes) -> bytes:
