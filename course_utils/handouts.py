@@ -35,7 +35,7 @@ WIDGET_NOTE = ("<p class='handout-note'><em>Interactive widget: it needs a runni
 HANDOUT_CSS = """<style>
 .handout-note { color: #555; font-size: 0.9em; margin: 0.2em 0 0.8em 0; }
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
-math { font-size: 1.15em; }
+math { font-size: 1.15em; font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math", math; }
 math[display="block"] { margin: 0.6em 0; }
 </style>"""
 
