@@ -12,8 +12,9 @@ touches an artist (``set_data``, ``set_text``, ``set_visible`` ...) marks it sta
 * Only animated artists (``set_animated(True)``) changed → **blit**: restore the background,
   draw the animated artists (per Axes, in z-order).
 * A drawn artist changed → it becomes animated ("learned"), together with every artist of
-  the same Axes drawn above it (so the z-order stays as in a normal draw), and the background
-  is drawn again without them (**full**). From the next move on, moving it is a blit.
+  the same Axes drawn above it (so the z-order stays as in a normal draw; the titles above the
+  Axes excepted), and the background is drawn again without them (**full**). From the next
+  move on, moving it is a blit.
 * An Axes moved or changed its limits or scale, an axis, tick or spine changed, or a drawn
   artist was removed → **full** draw (nothing learned: these cannot be drawn on top).
 * A new artist (for example contours re-made for the new value) is animated when no full draw
@@ -159,10 +160,13 @@ class Blitter:
         for ax, unit in chosen:
             lowest[id(ax)] = min(lowest.get(id(ax), np.inf), unit.get_zorder())
         animated = {id(u) for _, u in self.animated}
+        chosen_ids = {id(u) for _, u in chosen}
+        # an Axes' titles sit above it, where its (clipped) artists never draw: no need to redraw them
+        titles = {id(t) for ax in self.fig.axes for t in (ax.title, ax._left_title, ax._right_title)}
         for ax, unit in units:
             if id(unit) in animated or isinstance(unit, _FRAME_TYPES):
                 continue
-            if (ax, unit) in chosen or unit.get_zorder() >= lowest.get(id(ax), np.inf):
+            if id(unit) in chosen_ids or (id(unit) not in titles and unit.get_zorder() >= lowest.get(id(ax), np.inf)):
                 unit.set_animated(True)
                 self.animated.append((ax, unit))
                 animated.add(id(unit))
