@@ -360,8 +360,8 @@ def command(page, cmd: str, args: dict | None = None):
 
 def run_all(page, timeout_ms: int = RUN_ALL_TIMEOUT_MS) -> None:
     """Clear the stored outputs, run all cells and wait until every code cell has a number,
-    the kernel is idle and every widget output has rendered. Raises AssertionError with the
-    traceback text if a cell fails."""
+    the kernel is idle, every widget output has rendered (LiveFigure pictures included) and
+    every output image is decoded. Raises AssertionError with the traceback text if a cell fails."""
     command(page, "notebook:clear-all-cell-outputs")
     command(page, "notebook:run-all-cells")
     status = page.wait_for_function(
@@ -379,6 +379,11 @@ def run_all(page, timeout_ms: int = RUN_ALL_TIMEOUT_MS) -> None:
             if (w.sessionContext.session.kernel.status !== 'idle') return false;
             const views = [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]')];
             if (views.some(v => /Loading widget/i.test(v.innerText) || v.children.length === 0)) return false;
+            // a LiveFigure's view renders its children one by one: wait for its picture too, and
+            // for every output image to be decoded (else counting plots now under-counts them)
+            const figs = [...document.querySelectorAll('.jp-Notebook .live-figure')];
+            if (figs.some(f => { const i = f.querySelector('img'); return !i || !i.complete || i.naturalWidth === 0; })) return false;
+            if ([...document.querySelectorAll('.jp-Notebook .jp-OutputArea img')].some(i => !i.complete)) return false;
             return 'done';
         }""", timeout=timeout_ms, polling=250)
     if status.json_value() == "error":
