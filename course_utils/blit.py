@@ -20,6 +20,10 @@ touches an artist (``set_data``, ``set_text``, ``set_visible`` ...) marks it sta
 * A new artist (for example contours re-made for the new value) is animated when no full draw
   is needed anyway; it is then drawn above the background.
 
+* An animated legend that did not change is pasted, not drawn (drawing text is slow): only
+  its frame's rim, which blends with what is below, is drawn again. This needs an opaque
+  frame at a fixed place; :class:`~course_utils.widgets.LiveFigure` makes legends opaque.
+
 Pixels: a blit gives exactly the pixels of a full draw with the same animated set
 (``tests/test_blit.py`` checks this for every lecture widget). Against a plain draw of the
 figure, only axis lines, ticks and spines can end up under an animated artist instead of above.
@@ -34,6 +38,7 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis, Tick
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.spines import Spine
 
 #: artists that are part of the frame: a change in them always means a full draw
@@ -82,6 +87,44 @@ def _geometry(fig: Figure) -> tuple:
                    ax.get_xscale(), ax.get_yscale(), _ticking(ax.xaxis), _ticking(ax.yaxis)) for ax in fig.axes))
 
 
+def _cacheable_legend(unit: Artist) -> bool:
+    """An opaque legend at a fixed place: inside its frame, its pixels do not depend on what is
+    drawn below it, so an unchanged one can be pasted instead of drawn (text is slow to draw)."""
+    return (isinstance(unit, Legend) and unit.get_visible() and unit.get_frame_on() and not unit.shadow
+            and unit._loc != 0                                  # "best" moves with the data
+            and unit.legendPatch.get_facecolor()[3] == 1.0)
+
+
+def _legend_pixels(canvas: FigureCanvasAgg, legend: Legend, renderer) -> tuple | None:
+    """Draw ``legend`` and return what is needed to paste it later without drawing its text:
+    (rows, cols, mask, pixels), where ``mask`` marks the pixels of its box that do not depend on
+    what lies below (fully covered by the opaque frame fill, or drawn by the legend on that fill).
+    None (the legend drawn all the same) when the legend draws outside those pixels."""
+    buf = np.asarray(canvas.buffer_rgba())
+    h = buf.shape[0]
+    x0, y0, x1, y1 = legend.get_window_extent(renderer).extents
+    pad = int(np.ceil(legend.legendPatch.get_linewidth() * legend.get_figure(root=True).dpi / 72)) + 3  # the frame's edge
+    rows = slice(max(int(np.floor(h - y1)) - pad, 0), min(int(np.ceil(h - y0)) + pad, h))
+    cols = slice(max(int(np.floor(x0)) - pad, 0), min(int(np.ceil(x1)) + pad, buf.shape[1]))
+    below = buf[rows, cols].copy()
+    legend.draw(renderer)                 # the real picture; this also fits the frame to the entries
+    drawn = buf[rows, cols].copy()
+    # the frame alone over a colour it cannot have: exactly its fill colour = fully covered
+    fill = np.round(np.asarray(legend.legendPatch.get_facecolor()) * 255).astype(np.uint8)
+    probe = np.array([255 - fill[0], 255 - fill[1], 255 - fill[2], 255], np.uint8)
+    buf[rows, cols] = probe
+    legend.legendPatch.draw(renderer)
+    covered = np.all(buf[rows, cols] == fill, axis=-1)
+    buf[rows, cols] = below
+    legend.legendPatch.draw(renderer)
+    frame_only = buf[rows, cols].copy()
+    buf[rows, cols] = drawn
+    content = np.any(drawn != frame_only, axis=-1)
+    if (content & ~covered).any():
+        return None
+    return rows, cols, covered, drawn[covered].copy()
+
+
 class Blitter:
     """Draws ``fig`` on its Agg canvas, blitting when only animated artists changed.
 
@@ -105,6 +148,9 @@ class Blitter:
         self._background = None
         self._geometry: tuple | None = None
         self._drawn: dict[int, Artist] = {}    # the units in the background, by id()
+        self._pasted: dict[int, tuple] = {}      # id(legend) -> (legend, pixels inside its frame)
+        #: how many legends the last draw pasted instead of drawing
+        self.pasted = 0
 
     # -- deciding ------------------------------------------------------------------------------
 
@@ -179,8 +225,22 @@ class Blitter:
         renderer = self.canvas.get_renderer()
         order = {id(ax): i for i, ax in enumerate(self.fig.axes)}
         ranked = sorted(self.animated, key=lambda au: (order.get(id(au[0]), len(order)), au[1].get_zorder()))
+        self.pasted = 0
         for _, unit in ranked:
-            unit.draw(renderer)
+            cached = self._pasted.get(id(unit))
+            if cached is not None and cached[0] is unit and not _stale(unit) and _cacheable_legend(unit):
+                rows, cols, mask, values = cached[1]
+                unit.legendPatch.draw(renderer)      # the rim blends with what is below: draw it
+                np.asarray(self.canvas.buffer_rgba())[rows, cols][mask] = values   # the rest: paste it
+                self.pasted += 1
+                continue
+            saved = _legend_pixels(self.canvas, unit, renderer) if _cacheable_legend(unit) else None
+            if saved is None:
+                self._pasted.pop(id(unit), None)
+                if not _cacheable_legend(unit):
+                    unit.draw(renderer)
+            else:
+                self._pasted[id(unit)] = (unit, saved)
 
     def needs_full(self) -> bool:
         """Whether the next :meth:`draw` has to draw everything (learns what changed: call once,
@@ -200,6 +260,7 @@ class Blitter:
             self.mode = "full"
             return self.mode
         if full:
+            self._pasted.clear()                     # places may change: draw every legend again
             self.canvas.draw()                       # skips the animated artists
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
             self._geometry = _geometry(self.fig)

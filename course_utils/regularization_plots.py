@@ -484,12 +484,14 @@ def descent_widget():
                 line.remove()
             state["coords"] = [ln for ln in ax1.lines if ln.get_marker() == "o"]
             state["zeros"] = [ax1.plot([], [], "x", ms=8, color=C_DATA)[0] for _ in range(2)]
-        color = C_L2 if res.method == "gd" else C_L1
         state["path"].set_data(res.path[:, 0], res.path[:, 1])
-        state["path"].set_color(color)
-        state["path"].set_label(METHOD_LABELS[res.method])
-        state["path_label"].set_text(METHOD_LABELS[res.method])
-        state["path_handle"].set_color(color)
+        if state.get("method") != res.method:    # colour and legend entry (only when they change: the
+            state["method"] = res.method         # legend is then pasted, not drawn, on a move)
+            color = C_L2 if res.method == "gd" else C_L1
+            state["path"].set_color(color)
+            state["path"].set_label(METHOD_LABELS[res.method])
+            state["path_label"].set_text(METHOD_LABELS[res.method])
+            state["path_handle"].set_color(color)
         state["start"].set_data([res.path[0, 0]], [res.path[0, 1]])
         state["star"].set_data([res.w_star[0]], [res.w_star[1]])
         state["opt"].set_data([res.w_opt[0]], [res.w_opt[1]])

@@ -116,6 +116,15 @@ def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
             + chunk(b"IEND", b""))
 
 
+def _make_legends_opaque(fig: Figure) -> None:
+    """Give every legend of ``fig`` an opaque frame (the usual frame is 80 % opaque)."""
+    for legend in (*fig.legends, *(ax.get_legend() for ax in fig.axes)):
+        if legend is not None:
+            frame = legend.get_frame()
+            if frame.get_alpha() is not None and frame.get_alpha() < 1:
+                frame.set_alpha(1.0)
+
+
 class LiveFigure:
     """One figure redrawn in place by ``update`` whenever a control changes.
 
@@ -136,7 +145,8 @@ class LiveFigure:
 
     def __init__(self, update: Update, controls: dict[str, Any], *, nrows: int = 1, ncols: int = 1,
                  figsize: tuple[float, float] = (10, 4.5), subplot_kw: dict | None = None, dpi: int = 96,
-                 controls_per_row: int = 3, freeze_layout: bool = False, blit: bool | None = None):
+                 controls_per_row: int = 3, freeze_layout: bool = False, blit: bool | None = None,
+                 opaque_legends: bool = True):
         import ipywidgets as widgets
 
         self.update_fn = update
@@ -149,6 +159,9 @@ class LiveFigure:
         # twice with a layout engine) and a fast PNG encoding (see :meth:`png`).
         self._canvas = FigureCanvasAgg(self.fig)
         self._freeze_layout = freeze_layout
+        # Legends get an opaque frame: what passes below one is hidden (clearer on a projector),
+        # and an unchanged legend is pasted by the blitter instead of drawn again (text is slow).
+        self.opaque_legends = opaque_legends
         # draws only what changed (see course_utils.blit); ``blit=False``, or the environment
         # variable COURSE_UTILS_BLIT=0 (to compare, or to rule out a drawing problem), draws everything
         if blit is None:
@@ -184,6 +197,8 @@ class LiveFigure:
     def render(self, **values: Any) -> str:
         """Run ``update`` with these values and return the readout text (no display)."""
         text = self.update_fn(self.axes, **values)
+        if self.opaque_legends:
+            _make_legends_opaque(self.fig)
         return "" if text is None else str(text)
 
     def refresh(self, change: Any = None) -> None:

@@ -154,6 +154,40 @@ def test_a_new_artist_below_drawn_ones_draws_the_background_again():
         assert_like_plain_draw(live)
 
 
+def test_an_unchanged_opaque_legend_is_pasted_with_the_pixels_of_a_draw():
+    state = {}
+
+    def update(ax, a=1.0, label="curve"):
+        x = np.linspace(0, 1, 100)
+        if not state:
+            state["line"], = ax.plot(x, x, lw=2)
+            ax.legend(["curve"], loc="center")            # the line passes under the legend
+            ax.set_ylim(0, 2)
+        state["line"].set_ydata(a * x)
+        text = ax.get_legend().get_texts()[0]
+        if text.get_text() != label:
+            text.set_text(label)
+
+    live = w.live_figure(update, {"a": w.float_slider(1.0, 0.0, 2.0, 0.1),
+                                  "label": w.dropdown(["curve", "a much longer label"])}, figsize=(4, 3))
+    assert live.axes.get_legend().get_frame().get_alpha() == 1.0     # made opaque by LiveFigure
+    live.controls["a"].value = 1.1                                    # learn: line and legend animated
+    pasted = []
+    for a in (1.3, 0.4, 2.0):
+        live.controls["a"].value = a
+        pasted.append(live.blitter.pasted)
+        assert live.last_mode == "blit"
+        assert np.array_equal(pixels(live.image.value), full_redraw(live))
+    assert pasted[1:] == [1, 1]                       # after its first draw, the legend is pasted
+    live.controls["label"].value = "a much longer label"      # a changed legend is drawn, not pasted
+    assert live.blitter.pasted == 0
+    assert np.array_equal(pixels(live.image.value), full_redraw(live))
+    live.controls["a"].value = 0.8
+    assert live.blitter.pasted == 1
+    assert np.array_equal(pixels(live.image.value), full_redraw(live))
+    assert_like_plain_draw(live)
+
+
 def test_a_cleared_axes_is_drawn_again_and_pixels_match():
     def update(ax, a=1.0):
         ax.clear()
