@@ -227,18 +227,21 @@ class Blitter:
         ranked = sorted(self.animated, key=lambda au: (order.get(id(au[0]), len(order)), au[1].get_zorder()))
         self.pasted = 0
         for _, unit in ranked:
+            cacheable = _cacheable_legend(unit)
             cached = self._pasted.get(id(unit))
-            if cached is not None and cached[0] is unit and not _stale(unit) and _cacheable_legend(unit):
+            if cacheable and cached is not None and cached[0] is unit and not _stale(unit):
                 rows, cols, mask, values = cached[1]
                 unit.legendPatch.draw(renderer)      # the rim blends with what is below: draw it
                 np.asarray(self.canvas.buffer_rgba())[rows, cols][mask] = values   # the rest: paste it
                 self.pasted += 1
                 continue
-            saved = _legend_pixels(self.canvas, unit, renderer) if _cacheable_legend(unit) else None
+            if cacheable:
+                saved = _legend_pixels(self.canvas, unit, renderer)     # draws the legend
+            else:
+                unit.draw(renderer)
+                saved = None
             if saved is None:
                 self._pasted.pop(id(unit), None)
-                if not _cacheable_legend(unit):
-                    unit.draw(renderer)
             else:
                 self._pasted[id(unit)] = (unit, saved)
 

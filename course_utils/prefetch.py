@@ -33,16 +33,18 @@ class Prefetcher:
         self._idle.set()
         self._stop = False
         self._thread: threading.Thread | None = None
-        #: keys computed so far (for tests and curious students)
+        #: keys computed so far, in order, each once (for tests and curious students)
         self.done: list[Any] = []
+        self._done: set = set()
         _LIVE.add(self)
 
     def plan(self, keys: Iterable[Any]) -> None:
-        """Replace what is left to compute by ``keys`` (in this order) and start working."""
+        """Replace what is left to compute by ``keys`` (in this order, skipping keys already
+        computed: a slider move re-plans every position) and start working."""
         with self._lock:
             if self._stop:
                 return
-            self._queue = list(keys)
+            self._queue = [key for key in keys if key not in self._done]
             if self._queue:
                 self._idle.clear()
             if self._thread is None:
@@ -66,7 +68,9 @@ class Prefetcher:
                 self.fn(key)
             except Exception:  # noqa: BLE001 - the foreground call raises it again where it is shown
                 continue
-            self.done.append(key)
+            with self._lock:
+                self._done.add(key)
+                self.done.append(key)
         self._idle.set()
 
     def wait(self, timeout: float | None = None) -> bool:

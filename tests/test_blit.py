@@ -39,6 +39,13 @@ def plain_draw(live: w.LiveFigure) -> np.ndarray:
     return rgb
 
 
+def assert_blit_like_redraws(live: w.LiveFigure) -> None:
+    """The last update was a blit, with the pixels of a full redraw and (frames aside) of an ordinary draw."""
+    assert live.last_mode == "blit", live.blitter.reason
+    assert np.array_equal(pixels(live.image.value), full_redraw(live))
+    assert_like_plain_draw(live)
+
+
 def outside_frames(live: w.LiveFigure, band: int = 6) -> np.ndarray:
     """Mask of pixels farther than ``band`` px from every Axes' frame (spines and tick marks)."""
     h, wd = live._canvas.get_width_height()[::-1]
@@ -124,9 +131,7 @@ def test_removed_and_new_artists():
     assert live.last_mode == "full" and live.blitter.reason == "a drawn artist was removed"
     for level in (0.6, 1.9, 0.1):
         live.controls["level"].value = level
-        assert live.last_mode == "blit"
-        assert np.array_equal(pixels(live.image.value), full_redraw(live))
-        assert_like_plain_draw(live)
+        assert_blit_like_redraws(live)
 
 
 def test_a_new_artist_below_drawn_ones_draws_the_background_again():
@@ -149,9 +154,7 @@ def test_a_new_artist_below_drawn_ones_draws_the_background_again():
     assert_like_plain_draw(live)                  # the static line is still above the band
     for a in (1.5, 2.0):
         live.controls["a"].value = a
-        assert live.last_mode == "blit"
-        assert np.array_equal(pixels(live.image.value), full_redraw(live))
-        assert_like_plain_draw(live)
+        assert_blit_like_redraws(live)
 
 
 def test_an_unchanged_opaque_legend_is_pasted_with_the_pixels_of_a_draw():
