@@ -1,25 +1,49 @@
-# Two commands for users: `make lab` and `make test`. Each sets up .venv on its own.
+# Two commands for users: `make lab` and `make test`. Each sets up its venv on its own.
+# Without make (Windows, or any shell): see "Without make" in README.md; `python -m pytest` runs
+# the same suite as `make test`, because its options live in pyproject.toml.
+#
+# `make test PYTHON=python3.13` (or a path to any interpreter) builds and uses .venv-3.13 instead
+# of .venv, so several Pythons can sit side by side.
 PYTHON ?= python3
-VENV   := .venv
+# The Python releases the course is tested on (keep in step with pyproject's requires-python,
+# course_utils/environment.py and README.md: tests/test_environment.py checks that they agree).
+SUPPORTED_PYTHONS := 3.11 3.12 3.13
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifeq ($(origin PYTHON),command line)
+VENV ?= .venv-$(PYVER)
+else
+VENV ?= .venv
+endif
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BSTAMP := $(VENV)/.installed-browser
 # jupyter refuses to run as root without this flag (containers, CI)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
+MATRIX_ARGS ?=
 
-.PHONY: lab test unit notebooks-test figures bench handouts execute lint clean help
+.PHONY: lab test unit notebooks-test matrix figures bench handouts execute lint check-python clean help
 
 help:
 	@echo "make lab      - set up .venv (first time) and open JupyterLab on the index notebook"
-	@echo "make test     - set up .venv, then run every test (unit, notebooks via nbval, figures, browser)"
+	@echo "make test     - set up .venv, then every test (unit, notebooks via nbval, figures, browser)"
+	@echo "                (PYTHON=python3.12 to use another supported Python: $(SUPPORTED_PYTHONS))"
+	@echo "make matrix   - unit tests + nbval on every supported Python found, and under two other OpenBLAS kernels"
 	@echo "make figures  - regenerate figures/ from course_utils"
 	@echo "make bench    - run every benchmark in benchmarks/ and print its tables"
 	@echo "make handouts - write build/handouts/<lecture>.html: each lecture as offline HTML (text, figures; no sliders)"
 	@echo "make execute  - re-execute every notebook in a fresh kernel and save it (maintainers)"
 
+# Stops with the list of supported releases when $(PYTHON) is missing or another release.
+check-python:
+	@if [ -z "$(PYVER)" ]; then \
+	  echo "error: '$(PYTHON)' does not run. Install Python $(SUPPORTED_PYTHONS) (any of them) and run e.g. 'make lab PYTHON=python3.12'." >&2; exit 1; fi
+	@case " $(SUPPORTED_PYTHONS) " in *" $(PYVER) "*) ;; *) \
+	  echo "error: '$(PYTHON)' is Python $(PYVER); the course is tested on Python $(SUPPORTED_PYTHONS) only." >&2; \
+	  echo "       Install one of them and run e.g. 'make lab PYTHON=python3.12' (or a full path to that python)." >&2; exit 1;; esac
+
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
+	@$(MAKE) --no-print-directory check-python PYTHON="$(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when a requirements file or the package metadata changed.
@@ -34,14 +58,20 @@ $(BSTAMP): requirements-browser.txt $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
+# The options (two processes, nbval on notebooks/, test paths) are in pyproject.toml.
 test: $(STAMP) $(BSTAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests notebooks --nbval-lax $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
 
 notebooks-test: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax notebooks $(PYTEST_ARGS)
+	$(BIN)/python -m pytest notebooks $(PYTEST_ARGS)
+
+# Reproducibility: unit tests + every notebook under nbval on each supported Python this machine
+# has (each in its own .venv-3.X), and under two OpenBLAS kernels other than the default.
+matrix:
+	$(PYTHON) .ci/matrix.py $(MATRIX_ARGS)
 
 figures: $(STAMP)
 	$(BIN)/python -m course_utils.figures
@@ -59,4 +89,4 @@ lint:
 	python3 ../shared/tools/notebook_lint.py notebooks
 
 clean:
-	rm -rf $(VENV) build
+	rm -rf .venv .venv-3.* build

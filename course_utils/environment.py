@@ -17,11 +17,40 @@ REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
 #: Used when the package runs without its repository (no requirements.txt next to it).
 CORE_PACKAGES = ("jupyterlab", "ipywidgets", "ipykernel", "numpy", "scipy", "matplotlib", "scikit-learn", "nbval")
 
-MIN_PYTHON = (3, 11)
+#: The Python releases the course is tested on (CI runs every notebook on each). The Makefile's
+#: SUPPORTED_PYTHONS, pyproject's classifiers and the README say the same (a test checks it).
+SUPPORTED_PYTHONS = ((3, 11), (3, 12), (3, 13))
+MIN_PYTHON = SUPPORTED_PYTHONS[0]
 
 FIX = ("From the repository's top folder run `make lab` (it creates .venv and installs the pinned "
        "requirements), then open the notebooks from the JupyterLab it starts, with the kernel "
-       "'Python 3 (ipykernel)'. Without make: `python3 -m venv .venv && .venv/bin/pip install -r requirements.txt`.")
+       "'Python 3 (ipykernel)'. Without make: `python -m venv .venv`, then "
+       "`.venv/bin/python -m pip install -r requirements.txt` "
+       "(Windows: `.venv\\Scripts\\python -m pip install -r requirements.txt`); README.md, \"Without make\".")
+
+
+def supported_names() -> str:
+    """``"3.11, 3.12, 3.13"``: the tested releases, for messages."""
+    return ", ".join(f"{major}.{minor}" for major, minor in SUPPORTED_PYTHONS)
+
+
+def python_status(version_info: tuple[int, ...] = tuple(sys.version_info[:3])) -> tuple[bool, str]:
+    """Whether this Python is a tested release, and what to print about it.
+
+    Returns
+    -------
+    ok : bool
+        False only for a release older than the oldest supported one (the course cannot run).
+    message : str
+        "ok", or what is wrong and which releases work. A newer, untested release is ok with a warning.
+    """
+    release = tuple(version_info[:2])
+    version = ".".join(str(v) for v in version_info)
+    if release in SUPPORTED_PYTHONS:
+        return True, "ok"
+    if release < MIN_PYTHON:
+        return False, f"TOO OLD: Python {version}; the course needs one of {supported_names()}"
+    return True, f"ok, but untested: Python {version}; the course is tested on {supported_names()}"
 
 
 @dataclass(frozen=True)
@@ -91,9 +120,9 @@ def package_statuses(requirements: str | Path | None = REQUIREMENTS) -> list[Pac
 def check_environment(requirements: str | Path | None = REQUIREMENTS, *, verbose: bool = True) -> bool:
     """Check Python, every pinned package and ``course_utils``; print a report; return True if all is well."""
     problems: list[str] = []
-    py_ok = sys.version_info[:2] >= MIN_PYTHON
+    py_ok, py_message = python_status()
     if not py_ok:
-        problems.append(f"Python {sys.version.split()[0]} is too old: the course needs {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer.")
+        problems.append(f"Python {sys.version.split()[0]} is too old: use one of {supported_names()}.")
     statuses = package_statuses(requirements)
     problems += [f"{s.name}: {s.problem}" for s in statuses if not s.ok]
     try:
@@ -101,7 +130,7 @@ def check_environment(requirements: str | Path | None = REQUIREMENTS, *, verbose
     except ImportError as exc:  # pragma: no cover - only without an install
         problems.append(f"course_utils does not import ({exc})")
     if verbose:
-        print(f"Python {sys.version.split()[0]}: {'ok' if py_ok else 'TOO OLD'}")
+        print(f"Python {sys.version.split()[0]}: {py_message}")
         width = max(len(s.name) for s in statuses)
         for s in statuses:
             print(f"  {s.name:<{width}}  {s.installed or '-':<10} {'ok' if s.ok else s.problem}")

@@ -20,7 +20,7 @@ def test_importing_course_utils_changes_nothing_global():
         "assert (np.random.get_state()[1] == state).all(), 'global numpy RNG touched at import'\n"
         "print('clean')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "clean"
 
@@ -55,7 +55,7 @@ def test_save_figure_is_deterministic(tmp_path):
     assert [p.name for p in a] == ["p.png", "p.svg"]
     for pa, pb in zip(a, b):
         assert pa.read_bytes() == pb.read_bytes()
-    svg = a[1].read_text()
+    svg = a[1].read_text(encoding="utf-8")
     assert "<dc:date>" not in svg and "Matplotlib v" not in svg
     assert b"Software" not in a[0].read_bytes()
 

@@ -167,7 +167,7 @@ class LabServer:
 
     def log_tail(self, n: int = 40) -> str:
         try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:])
         except OSError:
             return "(no log)"
 
