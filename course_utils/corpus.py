@@ -1,16 +1,24 @@
-"""Real English text for Lecture 3 without any download: sentences, tokens, a fixed split.
+"""Real English text for Lecture 3 without any download: sentences, tokens, a stable split.
 
-The default corpus is the prose of the Python language reference that ships with every
-CPython installation as :mod:`pydoc_data.topics` (the text ``help("for")`` prints). It is real,
-edited English, it is present wherever Python is, and it is the same on every machine with the
-same Python version. Code examples, grammar rules and tables are dropped so that what remains
-is the prose (:func:`prose_paragraphs`), and sentences repeated across topics are kept once.
+The default corpus is the prose of the Python language reference: the text ``help("for")``
+prints, which CPython ships as :mod:`pydoc_data.topics`. It is real, edited English. CPython
+regenerates that module at every release, so the course does not read it at run time: the
+cleaned sentences of **CPython 3.11.7** are frozen in ``course_utils/data/python_reference_sentences.txt``
+(one sentence per line, its lowercase words joined by single spaces) and
+:func:`load_python_docs` reads that file, so the corpus is the same on every Python.
 
 Pipeline (Lecture 3, section 5)::
 
-    text  --split_sentences-->  sentences  --tokenize-->  lists of lowercase words
-    sentences --split_corpus--> train / dev / test   (every 10th sentence to test, the one
-                                                      before it to dev: fixed, no randomness)
+    text  --prose_paragraphs-->  paragraphs of prose (code, grammar rules and tables dropped)
+          --split_sentences-->   sentences  --tokenize-->  lists of lowercase words
+                                 (>= 3 words, repeated sentences kept once)
+    sentences --split_corpus--> train / dev / test   (by a SHA-256 hash of each sentence:
+                                                      bucket 0 of 10 to test, 1 to dev, the rest
+                                                      to train; fixed by the text, no randomness)
+
+Regenerating the frozen file (maintainers only, on CPython 3.11.7)::
+
+    python -m course_utils.corpus --freeze
 
 Markers ``<s>``, ``</s>`` and the ``<unk>`` token are added by the model
 (:class:`course_utils.ngram.NGramModel`), not here, so a corpus stays a list of plain words.
@@ -20,9 +28,13 @@ Your own text: :func:`load_text_file` takes the path of a UTF-8 text file and re
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import Iterable, Sequence
 
 #: A word: letters/digits/underscores, with an optional apostrophe suffix ("don't", "object's").
 _WORD = re.compile(r"[a-z0-9_]+(?:['’][a-z]+)?")
@@ -30,6 +42,13 @@ _WORD = re.compile(r"[a-z0-9_]+(?:['’][a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])")
 #: A heading underline such as ``*****`` or ``=====``.
 _UNDERLINE = re.compile(r"^[*=\-~^\"'`#+.]{3,}\s*$")
+
+#: The shipped corpus file (in ``course_utils/data/``) and the CPython release it was frozen from.
+FROZEN_FILE = "python_reference_sentences.txt"
+FROZEN_FROM = (3, 11, 7)
+FROZEN_NAME = "Python 3.11 language reference (frozen)"
+#: Sentences of the frozen corpus have at least this many words (its ``min_words``).
+FROZEN_MIN_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -148,43 +167,149 @@ def text_to_sentences(text: str, *, prose_only: bool = False, min_words: int = 1
     return sentences
 
 
-def split_corpus(sentences: list[list[str]], name: str, *, test_every: int = 10) -> Corpus:
-    """Fixed split: sentence ``i`` goes to test if ``i % test_every == test_every - 1``,
-    to dev if ``i % test_every == test_every - 2``, else to train (80 / 10 / 10 for 10).
-
-    Deterministic and interleaved, so the three parts cover the same topics.
-    """
+def _check_test_every(test_every: object) -> int:
+    if isinstance(test_every, bool) or not isinstance(test_every, int):
+        raise TypeError(f"test_every must be an int (10 gives about 80 / 10 / 10), got {type(test_every).__name__}")
     if test_every < 3:
-        raise ValueError(f"test_every must be >= 3 (one dev, one test, at least one train sentence per block), got {test_every}")
+        raise ValueError(f"test_every must be >= 3 (one bucket for test, one for dev, at least one for train), "
+                         f"got {test_every}")
+    return test_every
+
+
+def split_bucket(words: Sequence[str], test_every: int = 10) -> int:
+    """The bucket 0 … ``test_every - 1`` of one sentence: SHA-256 of its words joined by single
+    spaces (UTF-8), read as a big-endian integer, modulo ``test_every``.
+
+    It depends on the sentence alone: not on its position, on the other sentences, on the
+    machine or on ``PYTHONHASHSEED`` (the built-in :func:`hash` of a str is salted per process).
+    """
+    test_every = _check_test_every(test_every)
+    digest = hashlib.sha256(" ".join(words).encode("utf-8")).digest()
+    return int.from_bytes(digest, "big") % test_every
+
+
+def split_corpus(sentences: Iterable[Sequence[str]], name: str, *, test_every: int = 10) -> Corpus:
+    """Split sentences by a hash of their words: bucket 0 (:func:`split_bucket`) to test, bucket 1
+    to dev, the others to train — about 80 / 10 / 10 for ``test_every=10``.
+
+    The part of a sentence is fixed by its own words, so adding or removing sentences never moves
+    another sentence to another part, and repeated sentences always land in the same part.
+    Within each part the sentences keep their order.
+
+    Raises
+    ------
+    TypeError
+        If ``sentences`` is not a list of sentences, each a list of str words, or ``test_every``
+        is not an int.
+    ValueError
+        If ``test_every`` < 3, or the text is so short that the train or the test part is empty.
+    """
+    test_every = _check_test_every(test_every)
+    if isinstance(sentences, str) or not isinstance(sentences, Iterable):
+        raise TypeError(f"sentences must be a list of sentences, each a list of words (see text_to_sentences), "
+                        f"got {type(sentences).__name__}")
+    sentences = list(sentences)
     parts: dict[int, list[list[str]]] = {0: [], 1: [], 2: []}
     for i, sentence in enumerate(sentences):
-        r = i % test_every
-        parts[2 if r == test_every - 1 else 1 if r == test_every - 2 else 0].append(list(sentence))
-    if not parts[0] or not parts[2]:
-        raise ValueError(f"the text has only {len(sentences)} sentence(s): need at least {test_every} "
-                         "for a train/dev/test split")
+        if isinstance(sentence, str) or not isinstance(sentence, Sequence):
+            raise TypeError(f"sentences[{i}] must be a list of str words (split text with tokenize first), "
+                            f"got {type(sentence).__name__}")
+        bad = next((w for w in sentence if not isinstance(w, str)), None)
+        if bad is not None:
+            raise TypeError(f"sentences[{i}] must contain only str words, got {type(bad).__name__} {bad!r}")
+        bucket = split_bucket(sentence, test_every)
+        parts[2 if bucket == 0 else 1 if bucket == 1 else 0].append(list(sentence))
+    for key, part in ((0, "train"), (2, "test")):
+        if not parts[key]:
+            raise ValueError(f"the text has only {len(sentences)} sentence(s) and the hash split put none of them "
+                             f"in the {part} part (each sentence goes to test with chance 1/{test_every}): "
+                             f"use a longer text (a few times {test_every} sentences at least) or a smaller test_every")
     return Corpus(name=name, train=parts[0], dev=parts[1], test=parts[2])
 
 
+# --------------------------------------------------------------------------- the frozen default corpus
 def python_docs_text() -> str:
-    """The Python language reference text of :mod:`pydoc_data.topics`, topics in sorted key order."""
+    """The Python language reference text of the *running* Python's :mod:`pydoc_data.topics`,
+    topics in sorted key order (maintainers only: it changes with every CPython release)."""
     from pydoc_data.topics import topics
 
     return "\n\n".join(topics[key] for key in sorted(topics))
 
 
-def load_python_docs(*, test_every: int = 10, min_words: int = 3) -> Corpus:
-    """The default corpus: the prose of the Python language reference (:mod:`pydoc_data.topics`).
+def python_docs_sentences() -> list[list[str]]:
+    """The cleaned sentences of the running Python's :mod:`pydoc_data.topics`, as frozen:
+    prose paragraphs only, sentence-split, tokenised, at least 3 words, repeated sentences kept once."""
+    return text_to_sentences(python_docs_text(), prose_only=True, min_words=FROZEN_MIN_WORDS, deduplicate=True)
 
-    Deterministic: topics in sorted order, prose paragraphs only, repeated sentences removed
-    (topics overlap), sentences with at least ``min_words`` words, split by
-    :func:`split_corpus`. Its size depends on the Python version.
+
+def format_sentences(sentences: Iterable[Sequence[str]]) -> str:
+    """Sentences as the text of a corpus file: one per line, words joined by single spaces, each line ending in "\\n"."""
+    lines = []
+    for i, sentence in enumerate(sentences):
+        if not sentence or any(not w or any(ch.isspace() for ch in w) for w in sentence):
+            raise ValueError(f"sentence {i} is empty or has a word with white space in it; "
+                             "a corpus file needs non-empty words without spaces")
+        lines.append(" ".join(sentence) + "\n")
+    return "".join(lines)
+
+
+def parse_sentences(text: str) -> list[list[str]]:
+    """The inverse of :func:`format_sentences`: each non-empty line split at single spaces."""
+    return [line.split(" ") for line in text.split("\n") if line]
+
+
+def _frozen_resource():
+    """The shipped corpus file as an :mod:`importlib.resources` Traversable."""
+    return resources.files("course_utils").joinpath("data").joinpath(FROZEN_FILE)
+
+
+def frozen_path() -> Path:
+    """Path of the shipped corpus file ``course_utils/data/python_reference_sentences.txt``."""
+    return Path(str(_frozen_resource()))
+
+
+def freeze_python_docs(path: str | Path | None = None) -> Path:
+    """Write the cleaned sentences of the running Python's :mod:`pydoc_data.topics` to ``path``
+    (default: the shipped file :func:`frozen_path`) as UTF-8 with "\\n" line ends; return the path.
+
+    Maintainers only. The shipped file was made with CPython 3.11.7 by
+    ``python -m course_utils.corpus --freeze``; overwriting it from another release is refused
+    (every number of Lecture 3 would change), but any other ``path`` can be written to compare.
     """
-    import sys
+    if path is None:
+        if sys.version_info[:3] != FROZEN_FROM:
+            raise RuntimeError(f"the shipped corpus is frozen from CPython {'.'.join(map(str, FROZEN_FROM))}; this is "
+                               f"{sys.version.split()[0]}. Pass another path (--output) to compare, or change "
+                               "FROZEN_FROM and every number of Lecture 3 on purpose")
+        path = frozen_path()
+    path = Path(path)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(format_sentences(python_docs_sentences()))
+    return path
 
-    sentences = text_to_sentences(python_docs_text(), prose_only=True, min_words=min_words, deduplicate=True)
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    return split_corpus(sentences, f"Python {version} language reference", test_every=test_every)
+
+def load_python_docs(*, test_every: int = 10, min_words: int = FROZEN_MIN_WORDS) -> Corpus:
+    """The default corpus: the prose of the Python 3.11 language reference, frozen in
+    ``course_utils/data/python_reference_sentences.txt`` (see ``course_utils/data/README.md``).
+
+    The same on every Python version and machine: nothing is read from :mod:`pydoc_data` at run
+    time, and the split (:func:`split_corpus`) depends only on each sentence's words.
+
+    Parameters
+    ----------
+    test_every : int
+        As in :func:`split_corpus` (10: about 80 / 10 / 10).
+    min_words : int
+        Keep sentences with at least this many words (>= 3, the frozen file's own minimum).
+    """
+    if isinstance(min_words, bool) or not isinstance(min_words, int):
+        raise TypeError(f"min_words must be an int, got {type(min_words).__name__}")
+    if min_words < FROZEN_MIN_WORDS:
+        raise ValueError(f"min_words must be >= {FROZEN_MIN_WORDS}: the frozen corpus only has sentences of at least "
+                         f"{FROZEN_MIN_WORDS} words, got {min_words}")
+    text = _frozen_resource().read_bytes().decode("utf-8")
+    sentences = [s for s in parse_sentences(text) if len(s) >= min_words]
+    return split_corpus(sentences, FROZEN_NAME, test_every=test_every)
 
 
 def load_text_file(path: str | Path, *, encoding: str = "utf-8", prose_only: bool = False, min_words: int = 3,
@@ -210,3 +335,27 @@ def load_text_file(path: str | Path, *, encoding: str = "utf-8", prose_only: boo
     text = path.read_text(encoding=encoding)
     sentences = text_to_sentences(text, prose_only=prose_only, min_words=min_words, deduplicate=deduplicate)
     return split_corpus(sentences, path.name, test_every=test_every)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m course_utils.corpus --freeze [--output PATH]``: (re)write the frozen corpus file."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m course_utils.corpus",
+                                     description="Freeze the cleaned sentences of this Python's pydoc_data.topics.")
+    parser.add_argument("--freeze", action="store_true", help="write the corpus file (maintainers, CPython 3.11.7)")
+    parser.add_argument("--output", default=None,
+                        help="where to write (default: the shipped course_utils/data/" + FROZEN_FILE + ")")
+    args = parser.parse_args(argv)
+    if not args.freeze:
+        parser.print_help()
+        return 2
+    path = freeze_python_docs(args.output)
+    sentences = parse_sentences(path.read_bytes().decode("utf-8"))
+    print(f"wrote {path}: {len(sentences)} sentences, {sum(map(len, sentences))} words "
+          f"(from Python {sys.version.split()[0]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -33,6 +33,7 @@ __all__ = [
     "perplexity", "cross_entropy", "entropy", "check_probabilities", "check_distribution", "naive_perplexity",
     "sequence_perplexity", "die_probs", "die_rolls", "compute_die", "compute_branching", "compute_underflow",
     "compute_model_table", "compute_vocabulary_sweep", "compute_add_k_curve", "fit_model", "zipf_probs", "SLP3_WSJ",
+    "SLP3_WSJ_SETUP",
     "NGramModel", "TopOrderCounts", "default_lambdas", "SMOOTHINGS", "BOS", "EOS", "UNK",
     "Corpus", "tokenize", "split_sentences", "text_to_sentences", "load_python_docs", "load_text_file",
 ]
@@ -40,6 +41,8 @@ __all__ = [
 #: Jurafsky & Martin, SLP3 ch. 3: WSJ, 38 M training words, 19,979-word vocabulary,
 #: 1.5 M-word test set (perplexity by n-gram order).
 SLP3_WSJ: dict[int, int] = {1: 962, 2: 170, 3: 109}
+#: The setting of those numbers: training words, vocabulary size and test words (SLP3 ch. 3).
+SLP3_WSJ_SETUP: dict[str, int] = {"train_words": 38_000_000, "vocab_size": 19_979, "test_words": 1_500_000}
 
 DIST_ATOL = 1e-6  # tolerance for "sums to 1"
 

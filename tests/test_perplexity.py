@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from course_utils.perplexity import (SLP3_WSJ, check_distribution, compute_branching, compute_die, compute_underflow,
+from course_utils.perplexity import (SLP3_WSJ, SLP3_WSJ_SETUP, check_distribution, compute_branching, compute_die, compute_underflow,
                                      cross_entropy, die_probs, die_rolls, entropy, naive_perplexity, perplexity,
                                      sequence_perplexity, zipf_probs)
 
@@ -164,6 +164,9 @@ def test_branching_uniform_is_k_and_skewed_is_smaller():
 
 def test_slp3_reference_numbers():
     assert SLP3_WSJ == {1: 962, 2: 170, 3: 109}
+    assert SLP3_WSJ_SETUP == {"train_words": 38_000_000, "vocab_size": 19_979, "test_words": 1_500_000}
+    # the reported perplexities decrease with the order, and none reaches the uniform model's PP = V
+    assert SLP3_WSJ[1] > SLP3_WSJ[2] > SLP3_WSJ[3] and SLP3_WSJ[1] < SLP3_WSJ_SETUP["vocab_size"]
 
 
 # --------------------------------------------------------------------------- errors

@@ -1,12 +1,17 @@
 """Lecture 3: n-gram models and the corpus (course_utils.ngram, course_utils.corpus)."""
+import hashlib
 import math
+import subprocess
+import sys
 from collections import Counter
 
 import numpy as np
 import pytest
 
-from course_utils.corpus import (load_python_docs, load_text_file, prose_paragraphs, split_corpus, split_sentences,
-                                 text_to_sentences, tokenize)
+from course_utils import corpus as corpus_module
+from course_utils.corpus import (FROZEN_FROM, FROZEN_NAME, format_sentences, freeze_python_docs, frozen_path,
+                                 load_python_docs, load_text_file, parse_sentences, prose_paragraphs, split_bucket,
+                                 split_corpus, split_sentences, text_to_sentences, tokenize)
 from course_utils.ngram import EOS, SMOOTHINGS, UNK, NGramModel, default_lambdas
 from course_utils.perplexity import compute_add_k_curve, compute_model_table, compute_vocabulary_sweep, perplexity
 
@@ -299,13 +304,130 @@ def test_sentence_splitting_and_prose_filter():
 def test_python_docs_corpus_is_deterministic_and_clean(corpus):
     again = load_python_docs()
     assert again.train == corpus.train and again.test == corpus.test and again.dev == corpus.dev
-    n_all = len(corpus.sentences)
-    assert len(corpus.test) == n_all // 10 and len(corpus.dev) >= n_all // 10 - 1
+    assert corpus.name == FROZEN_NAME
     assert corpus.n_tokens("train") > 20_000
-    assert all(s and all(w == w.lower() for w in s) for s in corpus.sentences)
+    assert all(len(s) >= 3 and all(w == w.lower() for w in s) for s in corpus.sentences)
+    n_all = len(corpus.sentences)
     assert len({tuple(s) for s in corpus.sentences}) == n_all  # duplicates removed
     with pytest.raises(ValueError, match="part"):
         corpus.n_tokens("validation")
+
+
+# The frozen corpus, pinned: if any of these change, every number of Lecture 3 changes with them.
+FROZEN_SENTENCES, FROZEN_WORDS = 2408, 42449
+FROZEN_PARTS = {"train": (1893, 33449), "dev": (251, 4348), "test": (264, 4652)}
+FROZEN_SHA256 = "12a674de2bbb70efcbe7409b1c37e600572de21625244151a7e96704e2643179"
+
+
+def test_frozen_corpus_counts_are_stable(corpus):
+    assert {part: (len(getattr(corpus, part)), corpus.n_tokens(part)) for part in FROZEN_PARTS} == FROZEN_PARTS
+    assert (len(corpus.sentences), corpus.n_tokens("all")) == (FROZEN_SENTENCES, FROZEN_WORDS)
+    assert hashlib.sha256(frozen_path().read_bytes()).hexdigest() == FROZEN_SHA256
+    # each sentence goes to test with probability 1/10 if SHA-256 mod 10 is uniform: a binomial count
+    n, p = FROZEN_SENTENCES, 0.1
+    for part in ("test", "dev"):
+        assert abs(len(getattr(corpus, part)) - n * p) < 4 * math.sqrt(n * p * (1 - p))
+
+
+def test_frozen_file_is_plain_utf8_one_tokenised_sentence_per_line(corpus):
+    raw = frozen_path().read_bytes()
+    assert b"\r" not in raw and raw.endswith(b"\n") and b"\n\n" not in raw and b"  " not in raw
+    text = raw.decode("utf-8")
+    lines = text.split("\n")[:-1]
+    assert len(lines) == FROZEN_SENTENCES
+    # every line is a fixed point of the tokeniser: the words are exactly what tokenize() makes of it
+    assert all(tokenize(line) == line.split(" ") for line in lines)
+    assert parse_sentences(text) == [line.split(" ") for line in lines]
+    assert format_sentences(parse_sentences(text)) == text
+    # the corpus is the file, in file order within each part
+    order = {line: i for i, line in enumerate(lines)}
+    for part in (corpus.train, corpus.dev, corpus.test):
+        positions = [order[" ".join(s)] for s in part]
+        assert positions == sorted(positions)
+
+
+@pytest.mark.skipif(sys.version_info[:3] != FROZEN_FROM,
+                    reason=f"the corpus file is frozen from CPython {'.'.join(map(str, FROZEN_FROM))}'s pydoc_data")
+def test_frozen_file_is_exactly_what_freezing_produces(tmp_path):
+    out = freeze_python_docs(tmp_path / "frozen.txt")
+    assert out.read_bytes() == frozen_path().read_bytes()
+
+
+def test_freezing_refuses_to_overwrite_the_shipped_file_from_another_python(monkeypatch, tmp_path):
+    monkeypatch.setattr(corpus_module, "FROZEN_FROM", (3, 0, 0))
+    with pytest.raises(RuntimeError, match="frozen from CPython 3.0.0"):
+        freeze_python_docs()
+    # another path is fine (to compare releases); UTF-8 with \n line ends, whatever the platform
+    out = freeze_python_docs(tmp_path / "other.txt")
+    assert b"\r" not in out.read_bytes() and parse_sentences(out.read_bytes().decode("utf-8"))
+
+
+def test_load_python_docs_does_not_read_pydoc_data():
+    code = ("import sys; sys.modules['pydoc_data'] = None; sys.modules['pydoc_data.topics'] = None\n"
+            "from course_utils.corpus import load_python_docs\n"
+            "c = load_python_docs(); print(len(c.train), len(c.dev), len(c.test))")
+    out = subprocess.run([sys.executable, "-X", "warn_default_encoding", "-W", "error::EncodingWarning", "-c", code],
+                         capture_output=True, text=True, encoding="utf-8", check=True)
+    assert out.stdout.split() == [str(FROZEN_PARTS[p][0]) for p in ("train", "dev", "test")]
+
+
+def test_split_bucket_is_sha256_of_the_words_mod_test_every():
+    words = ["assert", "statements", "are", "a", "convenient", "way"]
+    digest = hashlib.sha256(b"assert statements are a convenient way").hexdigest()
+    for test_every in (3, 10, 17):
+        assert split_bucket(words, test_every) == int(digest, 16) % test_every
+    # the same in a fresh interpreter with another str-hash salt (the built-in hash() would differ)
+    code = "from course_utils.corpus import split_bucket; print(split_bucket(['assert', 'statements', 'are', 'a', 'convenient', 'way'], 17))"
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                             check=True, env={"PYTHONHASHSEED": seed, "PATH": ""})
+        assert int(out.stdout) == split_bucket(words, 17)
+
+
+def test_split_is_stable_when_sentences_are_added_or_removed(corpus):
+    sentences = corpus.sentences
+    base = split_corpus(sentences, "base")
+    part_of = {tuple(s): name for name in ("train", "dev", "test") for s in getattr(base, name)}
+    rng = np.random.default_rng(11)
+    # insert new sentences at random places (some at the very start: every position shifts) ...
+    new = [["a", "new", "sentence", str(i)] for i in range(200)]
+    grown = list(sentences)
+    for sentence, where in zip(new, rng.integers(0, len(sentences), size=len(new))):
+        grown.insert(int(where), sentence)
+    grown.insert(0, ["one", "more", "at", "the", "start"])
+    # ... and remove a random third of the old ones
+    keep = rng.random(len(grown)) > 1 / 3
+    changed = split_corpus([s for s, k in zip(grown, keep) if k], "changed")
+    moved = [s for name in ("train", "dev", "test") for s in getattr(changed, name)
+             if tuple(s) in part_of and part_of[tuple(s)] != name]
+    assert moved == []
+    # and the order of the sentences does not matter either
+    shuffled = split_corpus([sentences[i] for i in rng.permutation(len(sentences))], "shuffled")
+    for name in ("train", "dev", "test"):
+        assert sorted(map(tuple, getattr(shuffled, name))) == sorted(map(tuple, getattr(base, name)))
+
+
+def test_split_parts_follow_the_buckets_and_duplicates_stay_together():
+    sentences = [["sentence", str(i), "here"] for i in range(300)]
+    c = split_corpus(sentences + sentences[:50], "x", test_every=7)
+    for name, buckets in (("test", {0}), ("dev", {1}), ("train", set(range(2, 7)))):
+        assert {split_bucket(s, 7) for s in getattr(c, name)} <= buckets
+    assert len(c.sentences) == 350
+    test = {tuple(s) for s in c.test}
+    assert not test & {tuple(s) for s in c.train + c.dev}  # a repeated sentence never lands on both sides
+
+
+def test_load_python_docs_options():
+    longer = load_python_docs(min_words=5)
+    assert all(len(s) >= 5 for s in longer.sentences) and len(longer.sentences) < FROZEN_SENTENCES
+    full = load_python_docs()
+    # filtering keeps every remaining sentence in its part (the split depends on the sentence alone)
+    assert longer.test == [s for s in full.test if len(s) >= 5]
+    assert len(load_python_docs(test_every=5).test) > len(full.test)
+    with pytest.raises(ValueError, match="min_words must be >= 3"):
+        load_python_docs(min_words=2)
+    with pytest.raises(TypeError, match="min_words must be an int"):
+        load_python_docs(min_words=3.0)
 
 
 def test_load_text_file(tmp_path):
@@ -315,15 +437,38 @@ def test_load_text_file(tmp_path):
     path.write_text("\n\n".join(" ".join(lines[i:i + 4]) for i in range(0, 40, 4)), encoding="utf-8")
     c = load_text_file(path)
     assert c.name == "my_book.txt"
-    assert (len(c.train), len(c.dev), len(c.test)) == (32, 4, 4)
-    assert c.test[0] == ["sentence", "9", "is", "about", "epsilon", "and", "gamma"]
+    # the hash split, computed here from its definition: SHA-256 of the words, bucket 0 test, 1 dev
+    tokens = [tokenize(line) for line in lines]
+    bucket = [int(hashlib.sha256(" ".join(t).encode("utf-8")).hexdigest(), 16) % 10 for t in tokens]
+    assert c.test == [t for t, b in zip(tokens, bucket) if b == 0]
+    assert c.dev == [t for t, b in zip(tokens, bucket) if b == 1]
+    assert c.train == [t for t, b in zip(tokens, bucket) if b >= 2]
+    assert (len(c.train), len(c.dev), len(c.test)) == (36, 2, 2)
+    assert c.test[0] == ["sentence", "18", "is", "about", "delta", "and", "epsilon"]
     m = NGramModel(2, smoothing="kneser-ney").fit(c.train)
     assert math.isfinite(m.perplexity(c.test))
     with pytest.raises(ValueError, match="no such text file"):
         load_text_file(tmp_path / "missing.txt")
     short = tmp_path / "short.txt"
     short.write_text("Only one sentence here.", encoding="utf-8")
-    with pytest.raises(ValueError, match="need at least 10"):
+    with pytest.raises(ValueError, match=r"only 1 sentence\(s\).*none of them in the (test|train) part"):
         load_text_file(short)
-    with pytest.raises(ValueError, match="test_every"):
+
+
+def test_split_corpus_errors():
+    with pytest.raises(ValueError, match="test_every must be >= 3"):
         split_corpus([["a"]] * 5, "x", test_every=2)
+    with pytest.raises(TypeError, match="test_every must be an int"):
+        split_corpus([["a"]] * 5, "x", test_every=10.0)
+    with pytest.raises(TypeError, match="test_every must be an int"):
+        split_bucket(["a"], True)
+    with pytest.raises(TypeError, match="list of sentences"):
+        split_corpus("one two three", "x")
+    with pytest.raises(TypeError, match=r"sentences\[1\] must be a list of str words"):
+        split_corpus([["a", "b"], "c d"], "x")
+    with pytest.raises(TypeError, match=r"sentences\[0\] must contain only str words, got int 3"):
+        split_corpus([["a", 3]], "x")
+    with pytest.raises(ValueError, match="only 0 sentence"):
+        split_corpus([], "x")
+    with pytest.raises(ValueError, match="white space"):
+        format_sentences([["a b", "c"]])

@@ -9,7 +9,7 @@ from course_utils import perplexity_exercises as E
 from course_utils import perplexity_plots as P
 from course_utils.corpus import load_python_docs
 from course_utils.ngram import NGramModel
-from course_utils.perplexity import compute_die, compute_underflow, sequence_perplexity
+from course_utils.perplexity import compute_die, compute_underflow, fit_model, sequence_perplexity
 from course_utils.widgets import sweep_values, sweep_widget
 
 
@@ -96,6 +96,9 @@ def test_exercise_constants_follow_from_the_library():
     model = NGramModel(2, k=1.0).fit(sents)
     # c(h) = 40 and c(h w) = 3 as in the question; V differs, so compare the formula
     assert model.prob("w", ["h"]) == pytest.approx((3 + 1) / (40 + model.vocab_size))
+    # the exercise's V is the lecture corpus's vocabulary (training words seen at least twice + </s>, <unk>)
+    assert E.ADD_ONE_V == fit_model(load_python_docs(), 2, "add-k").vocab_size
+    assert E.ADD_ONE_P == pytest.approx(4 / (40 + E.ADD_ONE_V))
 
 
 @pytest.mark.parametrize("check, right, wrong, hint", [
@@ -120,6 +123,19 @@ def test_checkers_accept_the_solution_and_explain_a_wrong_answer(check, right, w
 def test_mle_exercise_claim_holds_on_the_corpus():
     corpus = load_python_docs()
     assert NGramModel(2, min_count=2).fit(corpus.train).unseen_fraction(corpus.test) > 0.25
+
+
+def test_the_notebook_states_each_exercise_as_the_module_does():
+    """The numbers of a question (V, c(h), the bits …) live in perplexity_exercises; the notebook's
+    markdown must repeat the question verbatim, so changing a number there cannot leave the notebook behind."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "03_perplexity_branching_factor.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    markdown = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+    for i, ex in enumerate(E.EXERCISES, start=1):
+        assert f"**Exercise {i}.** {ex.question}" in markdown, f"exercise {i} ({ex.key}) differs from the module"
 
 
 def test_every_exercise_has_a_solution():
