@@ -7,6 +7,10 @@
 * :func:`filtered_ranks` and :func:`ranking_metrics` — filtered MRR and Hits@k of modern link
   prediction: the true answer is ranked among all entities after removing the *other* known
   true answers; ties count half (the expected rank under random tie-breaking).
+* :func:`snap_ties` — scores that agree to ``TIE_RTOL`` of the largest |score| are made exactly
+  equal before ranking or computing AUC-PR. Scores that are equal in exact arithmetic (e.g. 0 for
+  every entity that no path connects to the query) otherwise differ by floating-point noise, and
+  that noise, which changes with the CPU's BLAS kernel, would decide their order.
 * :func:`kfold_link_prediction` — K-fold cross-validation over tensor **entries** (the RESCAL
   paper's protocol): every ``(i, k, j)`` cell of the tensor, positive or not, falls in one fold;
   the positives of the held-out fold are set to 0 for training; the held-out cells are scored.
@@ -25,10 +29,51 @@ import scipy.sparse as sp
 from .rescal import RescalModel, check_slices, rescal_als, single_threaded_blas
 
 __all__ = [
-    "auc_pr", "precision_recall_points", "filtered_ranks", "ranking_metrics", "KFoldResult",
+    "TIE_RTOL", "snap_ties", "auc_pr", "precision_recall_points", "filtered_ranks", "ranking_metrics", "KFoldResult",
     "kfold_link_prediction", "rescal_fitter", "PathFeatureModel", "CommonNeighboursModel",
     "path_feature_fitter", "common_neighbours_fitter", "group_recovery", "tensor_positions",
 ]
+
+
+#: Scores closer than this, relative to the largest |score|, count as tied (see :func:`snap_ties`).
+TIE_RTOL = 1e-9
+
+
+def snap_ties(scores, rtol: float = TIE_RTOL) -> np.ndarray:
+    """Round scores to a grid of step about ``rtol · max|score|``, so that rounding-level differences become ties.
+
+    A model's scores are exact only up to floating-point rounding (about 1e-16 relative, amplified a
+    little by the fit). Entries that are equal in exact arithmetic — the structural zeros of entity
+    pairs that no path connects, or two entities with identical neighbourhoods — then come out in an
+    order decided by the BLAS kernel. Snapping them to one value makes them one tie, counted as
+    such by :func:`auc_pr` and :func:`filtered_rank`.
+
+    The step is the power of two just below ``rtol · max|score|``, so the rounding is exact:
+    0 stays 0 (never -0), and integers (counts) and other values already on the grid are unchanged,
+    whatever the scale — equal counts from two folds stay equal when folds are pooled.
+
+    Parameters
+    ----------
+    scores : array
+    rtol : float >= 0
+        Grid step relative to the largest |score|; 0 returns the scores unchanged.
+
+    Returns
+    -------
+    array of float, same shape
+    """
+    s = np.asarray(scores, dtype=float)
+    if not np.isfinite(rtol) or rtol < 0:
+        raise ValueError(f"rtol must be a finite number >= 0, got {rtol}")
+    if rtol == 0 or s.size == 0:
+        return s.copy()
+    scale = float(np.max(np.abs(s)))
+    if not np.isfinite(scale):
+        raise ValueError("scores contain NaN or infinite values")
+    if scale == 0:
+        return s.copy()
+    q = 2.0 ** np.floor(np.log2(rtol * scale))
+    return np.round(s / q) * q + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def _check_scores_labels(scores, labels) -> tuple[np.ndarray, np.ndarray]:
@@ -93,7 +138,7 @@ def auc_pr(scores, labels) -> float:
     return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
 
 
-def filtered_rank(scores: np.ndarray, target: int, known: Sequence[int] = ()) -> float:
+def filtered_rank(scores: np.ndarray, target: int, known: Sequence[int] = (), tie_rtol: float = TIE_RTOL) -> float:
     """Filtered rank of ``target`` among ``scores``: 1 + (#better) + (#tied)/2, other knowns removed.
 
     Parameters
@@ -104,8 +149,10 @@ def filtered_rank(scores: np.ndarray, target: int, known: Sequence[int] = ()) ->
         Index of the true answer being ranked.
     known : sequence of int
         Other true answers (from train and test) that must not push the target down.
+    tie_rtol : float
+        Scores are first snapped with :func:`snap_ties` (``0``: exact comparisons only).
     """
-    scores = np.asarray(scores, dtype=float)
+    scores = snap_ties(scores, tie_rtol)
     if not 0 <= target < scores.size:
         raise ValueError(f"target index {target} is outside [0, {scores.size - 1}]")
     keep = np.ones(scores.size, dtype=bool)
@@ -116,7 +163,7 @@ def filtered_rank(scores: np.ndarray, target: int, known: Sequence[int] = ()) ->
     return 1.0 + float(np.sum(others > t)) + 0.5 * float(np.sum(others == t))
 
 
-def filtered_ranks(model, test_triples, known_triples, side: str = "both") -> np.ndarray:
+def filtered_ranks(model, test_triples, known_triples, side: str = "both", tie_rtol: float = TIE_RTOL) -> np.ndarray:
     """Filtered ranks of every test triple (Lecture 4, §4).
 
     Parameters
@@ -129,6 +176,8 @@ def filtered_ranks(model, test_triples, known_triples, side: str = "both") -> np
         All true triples known (train and test): they are filtered out of the candidates.
     side : {"object", "subject", "both"}
         Rank the object of ``(s, k, ?)``, the subject of ``(?, k, o)``, or both (2m ranks).
+    tie_rtol : float
+        Passed to :func:`filtered_rank`.
 
     Returns
     -------
@@ -146,10 +195,10 @@ def filtered_ranks(model, test_triples, known_triples, side: str = "both") -> np
     ranks = []
     if side in ("object", "both"):
         for s, p, o in test.tolist():
-            ranks.append(filtered_rank(model.objects(s, p), o, by_sp.get((s, p), ())))
+            ranks.append(filtered_rank(model.objects(s, p), o, by_sp.get((s, p), ()), tie_rtol))
     if side in ("subject", "both"):
         for s, p, o in test.tolist():
-            ranks.append(filtered_rank(model.subjects(p, o), s, by_po.get((p, o), ())))
+            ranks.append(filtered_rank(model.subjects(p, o), s, by_po.get((p, o), ()), tie_rtol))
     return np.asarray(ranks, dtype=float)
 
 
@@ -209,7 +258,8 @@ class KFoldResult:
     fold_auc : array, shape (n_folds,)
         AUC-PR on each held-out fold (NaN for a fold that holds no positive entry).
     scores, labels : arrays, shape (K·n²,)
-        Held-out score and truth of every tensor entry (each entry is held out exactly once).
+        Held-out score and truth of every tensor entry (each entry is held out exactly once);
+        each fold's scores are snapped with :func:`snap_ties`.
     relation : array, shape (K·n²,)
         Relation index of each entry (to evaluate per relation).
     """
@@ -247,6 +297,7 @@ def kfold_link_prediction(
     n_folds: int = 10,
     rng: np.random.Generator | None = None,
     progress: bool = False,
+    tie_rtol: float = TIE_RTOL,
 ) -> KFoldResult:
     """K-fold cross-validation over tensor entries with AUC-PR (the RESCAL paper's protocol).
 
@@ -262,6 +313,9 @@ def kfold_link_prediction(
         Shuffles the entries into folds (``None``: ``default_rng(0)``).
     progress : bool
         Show a tqdm progress bar over folds.
+    tie_rtol : float
+        Each fold's held-out scores are snapped with :func:`snap_ties` (``0``: raw scores), so
+        that scores equal up to rounding are one threshold of the precision-recall curve.
 
     Returns
     -------
@@ -294,7 +348,7 @@ def kfold_link_prediction(
         model = fit(train)
         k, rest = np.divmod(held, n * n)
         i, j = np.divmod(rest, n)
-        sc = np.asarray(model.score_entries(k, i, j), dtype=float)
+        sc = snap_ties(np.asarray(model.score_entries(k, i, j), dtype=float), tie_rtol)
         scores[held] = sc
         if labels[held].any():
             fold_auc[f] = auc_pr(sc, labels[held])
@@ -306,13 +360,18 @@ def kfold_link_prediction(
 
 def rescal_fitter(rank: int, *, lambda_A: float = 0.0, lambda_R: float = 0.0, max_iter: int = 50,
                   tol: float = 1e-5, init: str = "nvecs") -> Callable[[list], RescalModel]:
-    """A ``fit(train_slices) -> RescalModel`` function for :func:`kfold_link_prediction`."""
+    """A ``fit(train_slices) -> RescalModel`` function for :func:`kfold_link_prediction`.
+
+    The returned function has an attribute ``histories``: the :class:`~course_utils.rescal.RescalHistory`
+    of every fit it made, in order (to report iterations and convergence)."""
 
     def fit(train: list) -> RescalModel:
-        A, R, _ = rescal_als(train, rank, lambda_A=lambda_A, lambda_R=lambda_R, max_iter=max_iter, tol=tol,
-                             init=init, rng=np.random.default_rng(0))
+        A, R, hist = rescal_als(train, rank, lambda_A=lambda_A, lambda_R=lambda_R, max_iter=max_iter, tol=tol,
+                                init=init, rng=np.random.default_rng(0))
+        fit.histories.append(hist)
         return RescalModel(A, R)
 
+    fit.histories = []
     return fit
 
 

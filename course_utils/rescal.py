@@ -236,8 +236,47 @@ def _validate_params(n: int, rank, lambda_A, lambda_R, init, max_iter, tol) -> N
         raise ValueError(f"tol must be a finite number >= 0, got {tol}")
 
 
+#: Two |eigenvalues| closer than this (relative to the largest) count as equal in the nvecs init.
+NVECS_TIE_RTOL = 1e-9
+#: Seed of the fixed generic vectors that pick a canonical subspace of a split eigenspace.
+NVECS_TIE_SEED = 20110628
+
+
+def _canonical_leading(vals: np.ndarray, vecs: np.ndarray, rank: int) -> np.ndarray:
+    """An orthonormal basis of the ``rank`` leading eigenvectors (by |eigenvalue|), chosen so that
+    it does not depend on how LAPACK happened to pick eigenvectors.
+
+    Graphs have repeated eigenvalues (identical components, and ``±λ`` pairs of bipartite ones).
+    If ``rank`` cuts through such a group (``|λ_rank| = |λ_{rank+1}|`` up to ``NVECS_TIE_RTOL``),
+    "the leading ``rank`` eigenvectors" is not defined: any ``m'`` of the group's ``m`` directions
+    would do, and ``eigh`` returns a basis of the group that changes with the BLAS kernel. We then take
+    the projections ``P Z`` of ``m'`` fixed generic vectors ``Z`` on the group's eigenspace (``P`` is
+    basis-independent), orthonormalised. Groups that are taken whole need nothing: ALS is equivariant
+    under ``A → A Q`` (``Q`` orthogonal), so the fitted model depends only on the span of the init.
+    """
+    a = np.abs(vals)
+    order = np.argsort(-a, kind="stable")
+    a_sorted = a[order]
+    if rank >= a.size:
+        return vecs[:, order]
+    tol = NVECS_TIE_RTOL * max(float(a_sorted[0]), np.finfo(float).tiny)
+    cut = a_sorted[rank - 1]
+    if abs(a_sorted[rank] - cut) > tol:
+        return vecs[:, order[:rank]]
+    group = np.flatnonzero(np.abs(a_sorted - cut) <= tol)  # contiguous in the sorted order
+    first = int(group[0])
+    V = vecs[:, order[group]]                                  # (n, m) orthonormal basis of the group
+    Z = np.random.default_rng(NVECS_TIE_SEED).standard_normal((vecs.shape[0], rank - first))
+    Q, _ = np.linalg.qr(V @ (V.T @ Z))
+    return np.column_stack([vecs[:, order[:first]], Q])
+
+
 def _init_nvecs(X: list, rank: int, rng: np.random.Generator) -> np.ndarray:
-    """Leading eigenvectors (largest |eigenvalue|) of ``Σ_k (X_k + X_kᵀ)``, signs fixed."""
+    """Leading eigenvectors (largest |eigenvalue|) of ``Σ_k (X_k + X_kᵀ)``, signs fixed.
+
+    Dense path (n <= ``DENSE_EIGH_MAX_N``): a group of equal |eigenvalues| split by the rank is
+    resolved canonically (:func:`_canonical_leading`), so the init depends only on the tensor.
+    The sparse ``eigsh`` path (large, random graphs, which rarely repeat eigenvalues) does not check."""
     n = X[0].shape[0]
     if all(sp.issparse(Xk) for Xk in X) and n > DENSE_EIGH_MAX_N and rank < n - 1:
         from scipy.sparse.linalg import eigsh
@@ -251,8 +290,7 @@ def _init_nvecs(X: list, rank: int, rng: np.random.Generator) -> np.ndarray:
             D = Xk.toarray() if sp.issparse(Xk) else Xk
             S += D + D.T
         vals, vecs = np.linalg.eigh(S)
-        order = np.argsort(-np.abs(vals), kind="stable")[:rank]
-        vecs = vecs[:, order]
+        vecs = _canonical_leading(vals, vecs, rank)
     # fix the sign of each eigenvector (largest entry positive): reproducible across LAPACK builds
     idx = np.argmax(np.abs(vecs), axis=0)
     signs = np.sign(vecs[idx, np.arange(vecs.shape[1])])
@@ -318,7 +356,9 @@ def rescal_als(
         Ridge penalties on ``A`` and on every ``R_k``.
     init : {"nvecs", "random"} or array, shape (n, r)
         ``"nvecs"``: leading eigenvectors (by |eigenvalue|) of ``Σ_k (X_k + X_kᵀ)`` (dense ``eigh``
-        for n <= 500, sparse ``eigsh`` above); ``"random"``: uniform [0, 1) entries.
+        for n <= 500, sparse ``eigsh`` above; on the dense path a group of equal |eigenvalues| that
+        the rank cuts through is resolved canonically, so the init depends only on X, not on the
+        BLAS kernel); ``"random"``: uniform [0, 1) entries.
     max_iter : int
         Maximum number of ALS iterations.
     tol : float

@@ -169,6 +169,148 @@ def test_collective_learning_example():
     ce = kg.compute_collective_example()
     assert ce.rank_all <= 3
     assert ce.rank_single > 50
+    # why: the starredIn slice has no path from Nimoy to the film, so its score there is 0 (a tie)
+    assert not ce.path_in_slice
+    assert ce.single.score == 0.0 and ce.single.n_tied >= 100
+    assert ce.all.score > 0.1 and ce.all.n_tied == 0
+    g = kg.load_movies()
+    for r in (ce.all, ce.single):
+        assert r.converged and r.n_iter < 200  # |Δ fit| < 1e-6 reached, not the iteration cap
+        # ties count half: the rank is the middle of the tie, after the candidates scored above
+        assert r.rank == 1 + len(r.above) + r.n_tied / 2
+        assert r.n_tied + len(r.above) <= g.n_entities - 2
+
+
+def collective_setup():
+    g = kg.load_movies()
+    s, p, o = g.encode([kg.COLLECTIVE_TRIPLE])[0]
+    train = g.triples[~np.all(g.triples == np.array([s, p, o]), axis=1)]
+    known = [int(x) for x in train[(train[:, 0] == s) & (train[:, 1] == p), 2]]
+    return g, g.to_tensor(train), s, p, o, known
+
+
+def test_collective_example_is_insensitive_to_tiny_perturbations():
+    """Floating-point luck cannot change the lesson: a 1e-10 relative change of the input, or of the
+    initialisation, gives the same ranks, the same candidates above and the same ties."""
+    from course_utils.rescal import _init_nvecs
+
+    g, X, s, p, o, known = collective_setup()
+    ce = kg.compute_collective_example()
+    for eps_seed in range(2):
+        Xp = [x.copy() for x in X]
+        for k, x in enumerate(Xp):
+            x.data *= 1 + 1e-10 * np.random.default_rng(10 * eps_seed + k).standard_normal(x.nnz)
+        noise = np.random.default_rng(99 + eps_seed)
+        for slices, rel, ref in ((X, p, ce.all), ([X[p]], 0, ce.single)):
+            A0 = _init_nvecs(slices, kg.MOVIE_RANK, np.random.default_rng(0))
+            A0 = A0 + 1e-10 * noise.standard_normal(A0.shape)
+            Xs = Xp if len(slices) > 1 else [Xp[p]]
+            for res in (kg.collective_ranking(Xs, rel, s, o, known, g.entities),
+                        kg.collective_ranking(slices, rel, s, o, known, g.entities, init=A0)):
+                assert (res.rank, res.above, res.n_tied) == (ref.rank, ref.above, ref.n_tied)
+                assert res.score == pytest.approx(ref.score, abs=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_collective_conclusion_holds_from_random_starts(seed):
+    """Not an artefact of the nvecs start: from random starts too, all relations rank the film 2nd and
+    the slice alone scores it 0, tied with most of the graph."""
+    g, X, s, p, o, known = collective_setup()
+    A0 = np.random.default_rng(seed).uniform(size=(g.n_entities, kg.MOVIE_RANK))
+    res_all = kg.collective_ranking(X, p, s, o, known, g.entities, init=A0, max_iter=500)
+    res_single = kg.collective_ranking([X[p]], 0, s, o, known, g.entities, init=A0, max_iter=500)
+    assert res_all.converged and res_single.converged
+    assert res_all.rank <= 3
+    assert res_single.score == 0.0 and res_single.rank > 50 and res_single.n_tied >= 100
+
+
+@pytest.mark.parametrize("rank", [10, 20, 60])
+def test_collective_conclusion_does_not_depend_on_the_rank(rank):
+    g, X, s, p, o, known = collective_setup()
+    assert kg.collective_ranking(X, p, s, o, known, g.entities, rank=rank).rank <= 3
+    single = kg.collective_ranking([X[p]], 0, s, o, known, g.entities, rank=rank)
+    assert single.score == 0.0 and single.rank > 50
+
+
+def test_snap_ties_merges_rounding_noise_only():
+    s = np.array([1.0, 1e-20, -3e-21, 0.0, -0.0, 0.5, 0.5 * (1 + 1e-15), 0.5 * (1 + 1e-6), -1.0])
+    out = kg.snap_ties(s)
+    assert out[1] == out[2] == out[3] == out[4] == 0.0
+    assert not np.any(np.signbit(out[1:5]))  # no -0.0 (it would print as "-0.000")
+    assert out[5] == out[6]                  # equal up to rounding: one tie
+    assert out[7] > out[6]                   # a real difference (1e-6 relative) survives
+    np.testing.assert_allclose(out, s, atol=1e-9)
+    np.testing.assert_array_equal(kg.snap_ties(s, rtol=0), s)
+    # counts stay exact whatever the scale, so equal counts from two folds stay equal when pooled
+    for scale in (3.0, 17.0, 1000.0):
+        ints = np.array([0.0, 1.0, 2.0, scale])
+        np.testing.assert_array_equal(kg.snap_ties(ints), ints)
+    with pytest.raises(ValueError, match="rtol must be"):
+        kg.snap_ties(s, rtol=-1)
+
+
+def test_filtered_rank_counts_rounding_level_differences_as_ties():
+    s = np.array([1.0, 2e-20, -1e-20, 0.0, 3e-21])
+    # exact comparison: the order of the four "zeros" is decided by the noise
+    assert kg.filtered_rank(s, 1, tie_rtol=0) == 2.0
+    assert kg.filtered_rank(s, 2, tie_rtol=0) == 5.0
+    # with the tolerance they are one tie of four: rank 1 + 1 + 3/2 for each of them
+    for target in (1, 2, 3, 4):
+        assert kg.filtered_rank(s, target) == 3.5
+
+
+def rescal_lp_kfold(perturb_seed=None, eps=1e-13):
+    """The link-prediction protocol of the lecture, optionally with a tiny perturbation of input and init."""
+    from course_utils.rescal import _init_nvecs
+
+    g = kg.load_movies()
+    hist = []
+
+    def fit(train):
+        init = "nvecs"
+        if perturb_seed is not None:
+            r = np.random.default_rng(perturb_seed + len(hist))
+            train = [x.copy() for x in train]
+            for x in train:
+                x.data *= 1 + eps * r.standard_normal(x.nnz)
+            init = _init_nvecs(train, kg.MOVIE_RANK, np.random.default_rng(0))
+            init = init + eps * r.standard_normal(init.shape)
+        A, R, h = kg.rescal_als(train, kg.MOVIE_RANK, lambda_A=kg.MOVIE_LAMBDA, lambda_R=kg.MOVIE_LAMBDA,
+                                init=init, max_iter=kg.LINK_MAX_ITER, tol=kg.LINK_TOL)
+        hist.append(h)
+        return kg.RescalModel(A, R)
+
+    return kg.kfold_link_prediction(g.to_tensor(), fit, n_folds=10, rng=np.random.default_rng(0)), hist
+
+
+def test_link_prediction_fits_stop_by_tolerance_and_are_stable():
+    res = kg.compute_link_prediction("RESCAL")
+    assert len(res.fits) == 11 and res.all_converged          # every fit: |Δ fit| < LINK_TOL ...
+    assert max(res.n_iter) < kg.LINK_MAX_ITER                 # ... before the iteration cap
+    base, hist = rescal_lp_kfold()
+    np.testing.assert_array_equal(base.fold_auc, res.kfold.fold_auc)
+    pert, hist_p = rescal_lp_kfold(perturb_seed=0)
+    # a rounding-level change of input and init: the same iterations, the same AUC-PR to 1e-6
+    assert [h.n_iter for h in hist_p] == [h.n_iter for h in hist]
+    np.testing.assert_allclose(pert.fold_auc, base.fold_auc, atol=1e-6)
+    assert kg.auc_pr(pert.scores, pert.labels) == pytest.approx(kg.auc_pr(base.scores, base.labels), abs=1e-6)
+    np.testing.assert_allclose(pert.per_relation(), base.per_relation(), atol=1e-6)
+
+
+def test_kfold_scores_are_snapped_so_ours_equals_sklearn():
+    res = kg.compute_link_prediction("common neighbours")
+    r = res.kfold
+    np.testing.assert_array_equal(r.scores, kg.snap_ties(r.scores))  # already on the grid
+    assert kg.auc_pr(r.scores, r.labels) == pytest.approx(average_precision_score(r.labels, r.scores), abs=1e-12)
+
+
+def test_format_mean_std():
+    assert kg.format_mean_std(0.266019, 0.070023) == "0.266 ± 0.070"
+    assert kg.format_mean_std(0.013722, 0.002789) == "0.0137 ± 0.0028"
+    assert kg.format_mean_std(0.9381, 0.00997) == "0.938 ± 0.010"  # 0.00997 rounds to 0.010 (2 digits)
+    assert kg.format_mean_std(123.4, 17.2) == "123 ± 17"
+    with pytest.raises(ValueError, match="std >= 0"):
+        kg.format_mean_std(0.5, -0.1)
 
 
 def test_parameter_count():

@@ -4,7 +4,7 @@ import pytest
 import scipy.sparse as sp
 
 from course_utils import kg
-from course_utils.rescal import RescalModel, _init_nvecs, _r_step, check_slices, rescal_als, score_triples
+from course_utils.rescal import RescalModel, _canonical_leading, _init_nvecs, _r_step, check_slices, rescal_als, score_triples
 
 
 def random_low_rank(n=40, K=4, r=3, seed=1):
@@ -172,3 +172,64 @@ def test_rank_equal_to_n_is_allowed_and_exact():
 def test_check_slices_converts_to_float_csr():
     out = check_slices([sp.coo_matrix(np.eye(3, dtype=int))])
     assert sp.issparse(out[0]) and out[0].format == "csr" and out[0].dtype == np.float64
+
+
+# --- the nvecs initialisation when the rank cuts through repeated eigenvalues --------------------
+
+def disjoint_edges_tensor(n_edges=5, seed=0):
+    """n_edges disjoint edges plus a path of 4 nodes: Σ(X + Xᵀ) has eigenvalues ±1, n_edges times each."""
+    n = 2 * n_edges + 4
+    rows = [2 * e for e in range(n_edges)] + [n - 4, n - 3, n - 2]
+    cols = [2 * e + 1 for e in range(n_edges)] + [n - 3, n - 2, n - 1]
+    X = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    return [X]
+
+
+def projector(A):
+    Q, _ = np.linalg.qr(A)
+    return Q @ Q.T
+
+
+def test_nvecs_rank_inside_a_repeated_eigenvalue_is_canonical():
+    X = disjoint_edges_tensor()
+    S = (X[0] + X[0].T).toarray()
+    vals, vecs = np.linalg.eigh(S)
+    a = np.sort(np.abs(vals))[::-1]
+    rank = 4  # the path's two eigenvalues 1.618 (±), then 10 with |λ| = 1: the cut splits them
+    assert abs(a[rank - 1] - 1) < 1e-12 and abs(a[rank] - 1) < 1e-12 and a[1] > 1.5
+    A = _init_nvecs(X, rank, np.random.default_rng(0))
+    np.testing.assert_allclose(A.T @ A, np.eye(rank), atol=1e-12)
+    # the result depends on the eigenspace, not on the basis eigh returned: mix the group's basis
+    group = np.flatnonzero(np.abs(np.abs(vals) - 1) < 1e-9)
+    Q, _ = np.linalg.qr(np.random.default_rng(1).standard_normal((group.size, group.size)))
+    mixed = vecs.copy()
+    mixed[:, group] = vecs[:, group] @ Q
+    A_mixed = _canonical_leading(vals, mixed, rank)
+    np.testing.assert_allclose(projector(A_mixed), projector(A), atol=1e-10)
+    # a rounding-level change of the input (which makes eigh pick another basis) does not move it
+    Xp = [X[0].copy()]
+    Xp[0].data *= 1 + 1e-13 * np.random.default_rng(2).standard_normal(Xp[0].nnz)
+    np.testing.assert_allclose(projector(_init_nvecs(Xp, rank, np.random.default_rng(0))), projector(A), atol=1e-8)
+
+
+def test_nvecs_without_a_split_group_is_plain_eigenvectors():
+    X = disjoint_edges_tensor()
+    S = (X[0] + X[0].T).toarray()
+    vals, vecs = np.linalg.eigh(S)
+    order = np.argsort(-np.abs(vals), kind="stable")
+    A = _init_nvecs(X, 2, np.random.default_rng(0))  # the two path eigenvalues ±1.618: no tie at the cut
+    np.testing.assert_allclose(projector(A), projector(vecs[:, order[:2]]), atol=1e-12)
+
+
+def test_als_depends_only_on_the_span_of_the_init():
+    """A → A Q (Q orthogonal) maps every ALS iterate to A_t Q and R_t to Qᵀ R_t Q: same scores.
+    This is why a repeated eigenvalue taken whole needs no canonical basis."""
+    X = binary_tensor(n=40, K=3, density=0.08)
+    A0, _ = np.linalg.qr(np.random.default_rng(4).standard_normal((40, 5)))
+    Q, _ = np.linalg.qr(np.random.default_rng(5).standard_normal((5, 5)))
+    A1, R1, h1 = rescal_als(X, 5, lambda_A=0.5, lambda_R=0.5, init=A0, max_iter=15, tol=0)
+    A2, R2, h2 = rescal_als(X, 5, lambda_A=0.5, lambda_R=0.5, init=A0 @ Q, max_iter=15, tol=0)
+    np.testing.assert_allclose(A2, A1 @ Q, atol=1e-9)
+    for k in range(3):
+        np.testing.assert_allclose(A2 @ R2[k] @ A2.T, A1 @ R1[k] @ A1.T, atol=1e-9)
+    np.testing.assert_allclose(h1.objective, h2.objective, rtol=1e-10)

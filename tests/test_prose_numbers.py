@@ -33,6 +33,13 @@ ALLOWED: dict[str, dict[str, str]] = {
         "7.41": "exercise 2's given cross-entropy (perplexity_exercises.BITS): printing it gives the answer away",
         "5,000": "exercise 5's hypothetical vocabulary size, a given of the question",
     },
+    "04_knowledge_graph_factorization": {
+        "3,200": "the largest size of the planted-graph widget (kg.PLANTED_SIZES), a parameter",
+        "10,000": "sizes given in the benchmark note and in exercise 1's question (parameters)",
+        "1.1": "the growth exponent that benchmarks/bench_kg.py measured on our machine (a timing, not a live result)",
+        "2,000": "the size in GB of the dense design A (x) A in the benchmark note (arithmetic on its parameters)",
+        "0.8": "given scores of exercises 2 and 3 (question data)",
+    },
 }
 
 
