@@ -537,6 +537,22 @@ def relative_error(approx, exact) -> float:
     return float(np.linalg.norm(approx - exact) / np.linalg.norm(exact))
 
 
+def format_mean_se(mean: float, stderr: float, sig: int = 2) -> str:
+    """``"mean ± stderr"`` with the standard error to ``sig`` significant digits and the mean to the same decimals.
+
+    A Monte-Carlo mean is only known to about its standard error: digits beyond it are noise.
+    A zero standard error (an exact value) prints the mean with four decimals.
+    """
+    mean, stderr = float(mean), float(stderr)
+    if not (math.isfinite(mean) and math.isfinite(stderr)) or stderr < 0:
+        raise ValueError(f"mean and stderr must be finite and stderr >= 0, got {mean!r}, {stderr!r}")
+    sig = _check_m(sig, "sig")
+    if stderr == 0:
+        return f"{mean:.4f} ± 0"
+    decimals = max(0, sig - 1 - math.floor(math.log10(stderr)))
+    return f"{mean:.{decimals}f} ± {stderr:.{decimals}f}"
+
+
 def attention_flops(L: int, d: int, m: int | None = None) -> float:
     """Floating-point operations of the matrix products (2 per multiply-add).
 
@@ -578,6 +594,8 @@ class RFFError:
     m_values: np.ndarray      # (k,)
     errors: np.ndarray        # (k,) mean over trials of ‖K̂ − K‖_F / ‖K‖_F
     errors_std: np.ndarray    # (k,) standard deviation over trials
+    errors_stderr: np.ndarray  # (k,) standard error of the mean: sample std (ddof=1) / √n_trials
+    trial_errors: np.ndarray  # (n_trials, k) the error of every trial
     X: np.ndarray             # (n, d) the points
     exact: np.ndarray         # (n, n) Gaussian kernel matrix
     omegas: np.ndarray        # (n_trials, m_max, d)
@@ -602,7 +620,24 @@ def compute_rff_error(m_values=tuple(2**k for k in range(12)), *, n: int = 40, d
         for i, m in enumerate(m_values):
             approx = (2.0 / m) * Z[:, :m] @ Z[:, :m].T
             errs[t, i] = np.linalg.norm(approx - exact) / np.linalg.norm(exact)
-    return RFFError(m_values, errs.mean(0), errs.std(0), X, exact, omegas, phases)
+    stderr = errs.std(0, ddof=1) / math.sqrt(n_trials) if n_trials > 1 else np.full(m_values.size, np.nan)
+    return RFFError(m_values, errs.mean(0), errs.std(0), stderr, errs, X, exact, omegas, phases)
+
+
+def rff_loglog_slope(result: RFFError, m_min: int = 16) -> tuple[float, float]:
+    """Slope of log(error) against log(m) for m ≥ ``m_min``: mean over trials and its standard error.
+
+    Each trial's errors get their own least-squares line; the slopes are independent across
+    trials, so their sample std (ddof=1) / √n_trials is the standard error of the mean slope.
+    1/√m convergence means a slope of −1/2.
+    """
+    keep = result.m_values >= m_min
+    if keep.sum() < 2:
+        raise ValueError(f"need at least two m values ≥ m_min = {m_min}, got {result.m_values.tolist()}")
+    logm = np.log(result.m_values[keep])
+    slopes = np.array([np.polyfit(logm, np.log(e[keep]), 1)[0] for e in result.trial_errors])
+    se = float(slopes.std(ddof=1) / math.sqrt(slopes.size)) if slopes.size > 1 else math.nan
+    return float(slopes.mean()), se
 
 
 def rff_kernel_matrix(result: RFFError, m: int, trial: int = 0) -> np.ndarray:
@@ -621,9 +656,10 @@ class SoftmaxMSECurves:
     kernel_values: np.ndarray          # (k,) SM(x, y) for each pair
     theory: dict[str, np.ndarray]      # kind -> (k,) Lemma 2 MSE
     monte_carlo: dict[str, np.ndarray]  # kind -> (k,) measured MSE
-    monte_carlo_stderr: dict[str, np.ndarray]
+    monte_carlo_stderr: dict[str, np.ndarray]  # kind -> (k,) standard error of the measured MSE
     m: int
     radius: float
+    n_trials: int                      # Monte-Carlo draws per point
 
 
 def compute_softmax_mse_curves(*, m: int = 16, d: int = 16, radius: float = 1.0, n_points: int = 9,
@@ -654,7 +690,7 @@ def compute_softmax_mse_curves(*, m: int = 16, d: int = 16, radius: float = 1.0,
             theory[kind][i] = kernel_estimator_mse(x, y, m, kind)
             r = monte_carlo_mse(x, y, m, kind, n_trials=n_trials, rng=rng)
             mc[kind][i], mc_se[kind][i] = r.mse, r.mse_stderr
-    return SoftmaxMSECurves(values, theory, mc, mc_se, m, radius)
+    return SoftmaxMSECurves(values, theory, mc, mc_se, m, radius, int(n_trials))
 
 
 @dataclass
@@ -672,6 +708,8 @@ class QRSignPitfall:
     frac_negative_with_fix: float
     estimates_without_fix: np.ndarray  # (n_trials,)
     estimates_with_fix: np.ndarray     # (n_trials,)
+    stderr_frac_negative_with_fix: float  # standard error of that share (Haar: exactly 1/2)
+    n_sign_draws: int                  # draws behind the two shares
 
 
 def compute_qr_sign_pitfall(*, d: int = 4, m: int = 4, x_norm: float = 0.5, n_trials: int = 20000,
@@ -687,15 +725,17 @@ def compute_qr_sign_pitfall(*, d: int = 4, m: int = 4, x_norm: float = 0.5, n_tr
     x[0] = x_norm
     res = {}
     neg = {}
+    n_sign = 2000
     for fix in (False, True):
         r = monte_carlo_mse(x, x, m, "positive", orthogonal=True, n_trials=n_trials, rng=rng, sign_fix=fix)
         res[fix] = r
-        neg[fix] = float(np.mean(_orthogonal_gaussian_batch(2000, m, d, rng, fix)[:, 0, 0] < 0))
+        neg[fix] = (_orthogonal_gaussian_batch(n_sign, m, d, rng, fix)[:, 0, 0] < 0).astype(float)
     iid = monte_carlo_mse(x, x, m, "positive", orthogonal=False, n_trials=n_trials, rng=rng)
     se = {f: float(res[f].estimates.std(ddof=1) / math.sqrt(n_trials)) for f in res}
     return QRSignPitfall(res[True].true_value, res[False].mean, se[False], res[True].mean, se[True], iid.mean,
-                         float(iid.estimates.std(ddof=1) / math.sqrt(n_trials)), neg[False], neg[True],
-                         res[False].estimates, res[True].estimates)
+                         float(iid.estimates.std(ddof=1) / math.sqrt(n_trials)), float(neg[False].mean()),
+                         float(neg[True].mean()), res[False].estimates, res[True].estimates,
+                         float(neg[True].std(ddof=1) / math.sqrt(n_sign)), n_sign)
 
 
 @dataclass
@@ -709,11 +749,16 @@ class OrthogonalGain:
     stderr_orthogonal: np.ndarray
     lemma2: np.ndarray
     theorem2_bound: np.ndarray
+    n_trials: int                  # Monte-Carlo draws per m and estimator
 
 
 def compute_orthogonal_gain(*, d: int = 16, m_values=(2, 4, 8, 16), x_norm: float = 0.5, n_trials: int = 8000,
                             seed: int = 0) -> OrthogonalGain:
-    """Monte-Carlo MSE of i.i.d. and orthogonal positive features for x, y at 60°, ‖x‖ = ‖y‖ = x_norm."""
+    """Monte-Carlo MSE of i.i.d. and orthogonal positive features for x, y at 60°, ‖x‖ = ‖y‖ = x_norm.
+
+    Theorem 2 bounds the *true* orthogonal MSE; a Monte-Carlo estimate may exceed the bound by a
+    few standard errors (``stderr_orthogonal``). For small m the bound is barely below Lemma 2.
+    """
     rng = np.random.default_rng(seed)
     x = np.zeros(d)
     x[0] = x_norm
@@ -731,7 +776,7 @@ def compute_orthogonal_gain(*, d: int = 16, m_values=(2, 4, 8, 16), x_norm: floa
         cols["thm"].append(orthogonal_mse_bound(x, y, m))
     arr = {k: np.array(v) for k, v in cols.items()}
     return OrthogonalGain(np.asarray(m_values), arr["iid"], arr["ort"], arr["se_iid"], arr["se_ort"], arr["lem"],
-                          arr["thm"])
+                          arr["thm"], int(n_trials))
 
 
 def demo_qkv(L: int = 32, d: int = 16, *, sharpness: float = 0.7, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -792,15 +837,23 @@ class FavorErrorCurve:
     kind: str
     orthogonal: bool
     causal: bool
+    lower_quartile: np.ndarray  # (k,) 25 % quantile over seeds: the spread of the error from draw to draw
+    upper_quartile: np.ndarray  # (k,) 75 % quantile over seeds
 
 
 def compute_favor_error_curve(kind: str = "positive", orthogonal: bool = True, causal: bool = False, *,
                               m_values=(1, 2, 4, 8, 16, 32, 64, 128, 256), n_seeds: int = 9, L: int = 32,
                               d: int = 16) -> FavorErrorCurve:
-    """Median (over ``n_seeds`` feature draws) relative output error of FAVOR+ for each m."""
+    """Median and quartiles (over ``n_seeds`` feature draws, seeds 0..n_seeds−1) of FAVOR+'s relative output error.
+
+    The median, not the mean: with trigonometric features and small m a draw can make the
+    normaliser D̂ nearly 0 and the error huge, which would dominate a mean.
+    """
+    n_seeds = _check_m(n_seeds, "n_seeds")
     errs = np.array([[compute_favor_demo(int(m), kind, orthogonal, causal, seed=s, L=L, d=d).output_error
                       for s in range(n_seeds)] for m in m_values])
-    return FavorErrorCurve(np.asarray(m_values), np.median(errs, axis=1), n_seeds, kind, orthogonal, causal)
+    q25, q75 = np.quantile(errs, [0.25, 0.75], axis=1)
+    return FavorErrorCurve(np.asarray(m_values), np.median(errs, axis=1), n_seeds, kind, orthogonal, causal, q25, q75)
 
 
 # ----------------------------------------------------------------------------- cost measurements

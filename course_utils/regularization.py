@@ -321,6 +321,14 @@ def lasso(X, y, alpha: float, *, method: Literal["ista", "fista", "cd"] = "cd", 
         gap = _gap_from_stats(max(rr, 0.0), ry, float(np.abs(xtr_).max()), float(np.abs(w_).sum()), alpha, n)
         return gap, xtr_
 
+    if alpha >= alpha_max(X, y):
+        # w = 0 is the exact solution (KKT: |x_jᵀ y| / n <= alpha for every j). Decide it with the very
+        # number alpha_max returns: the solvers compare |x_jᵀ y| with n·alpha, and n·(a/n) can differ
+        # from a in the last bit, which would leave a 1e-16 coefficient at alpha = alpha_max.
+        w = np.zeros(d)
+        if return_info:
+            return w, LassoInfo(method, 0, stats(w)[0], True)
+        return w
     if method == "cd":
         w, n_iter, gap, ok = _lasso_cd(X, y, alpha, w, G, q, threshold, max_iter, stats)
     else:
@@ -525,10 +533,13 @@ def _solve_l1_ball(H, w_star, t):
     corners = t * np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
     # A corner t·σ·e_i is optimal iff -grad f there lies in its normal cone: σ g_i >= |g_j|.
     # Checking this first keeps exact zeros exact (no rounding in a 1-D edge minimiser).
+    # At the budget where the optimum leaves the corner (σ g_i = |g_j|, e.g. t = 1.4 in the lecture)
+    # the test is a tie that rounding (BLAS summation order, FMA) could decide either way; there the
+    # corner is the optimum, so ties within a relative 1e-12 count as the corner (w moves by < 1e-12·t).
     for c in corners:
         g = 2 * H @ (w_star - c)
         i = 0 if c[0] != 0 else 1
-        if math.copysign(1.0, c[i]) * g[i] >= abs(g[1 - i]):
+        if math.copysign(1.0, c[i]) * g[i] >= abs(g[1 - i]) - 1e-12 * (abs(g[i]) + abs(g[1 - i])):
             return c.copy()
     best_w, best_f = None, math.inf
     for k in range(4):
@@ -841,6 +852,7 @@ class PolynomialFit:
     test_mse: float
     x_grid: np.ndarray        # shape (400,)
     y_grid: np.ndarray        # shape (400,), the fitted curve
+    condition_number: float   # 2-norm condition number of the matrix solved (Φ, or ΦᵀΦ + lam·D for ridge)
 
 
 def compute_polynomial_fit(degree: int, lam: float = 0.0, *, n_train: int = 15, noise: float = 0.25,
@@ -850,6 +862,9 @@ def compute_polynomial_fit(degree: int, lam: float = 0.0, *, n_train: int = 15, 
     The ridge objective is ``||y - Φ c||² + lam ||c_{1:}||²`` (sklearn ``Ridge`` scaling; the
     constant term is not penalised). For ``degree >= n_train - 1`` and ``lam = 0`` the
     minimum-norm interpolant is returned.
+
+    ``condition_number`` says how many digits survive rounding: a relative perturbation ε of the
+    data (or of the arithmetic, ~1e-16) moves the coefficients by up to about cond·ε relative.
     """
     if not (isinstance(degree, (int, np.integer)) and 0 <= degree <= 30):
         raise ValueError(f"degree must be an integer in [0, 30], got {degree!r}")
@@ -858,14 +873,17 @@ def compute_polynomial_fit(degree: int, lam: float = 0.0, *, n_train: int = 15, 
     Phi = np.vander(x_tr, degree + 1, increasing=True)
     if lam == 0:
         coef = np.linalg.lstsq(Phi, y_tr, rcond=None)[0]
+        cond = float(np.linalg.cond(Phi))
     else:
         D = np.eye(degree + 1)
         D[0, 0] = 0.0
-        coef = np.linalg.solve(Phi.T @ Phi + lam * D, Phi.T @ y_tr)
+        A = Phi.T @ Phi + lam * D
+        coef = np.linalg.solve(A, Phi.T @ y_tr)
+        cond = float(np.linalg.cond(A))
     x_grid = np.linspace(-1, 1, 400)
     pred = lambda x: np.vander(x, degree + 1, increasing=True) @ coef  # noqa: E731
     return PolynomialFit(int(degree), lam, coef, float(np.mean((pred(x_tr) - y_tr) ** 2)),
-                         float(np.mean((pred(x_te) - y_te) ** 2)), x_grid, pred(x_grid))
+                         float(np.mean((pred(x_te) - y_te) ** 2)), x_grid, pred(x_grid), cond)
 
 
 @lru_cache(maxsize=32)

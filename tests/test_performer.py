@@ -367,3 +367,74 @@ def test_error_messages():
         P.orthogonal_mse_bound(np.ones(2), np.ones(2), 3)
     with pytest.raises(TypeError, match="real numeric array"):
         P.softmax_kernel(np.array(["a", "b"]), np.ones(2))
+
+
+# ----------------------------------------------------------------------------- standard errors (reproducible printing)
+def test_format_mean_se_rounds_to_the_standard_error():
+    assert P.format_mean_se(0.78701, 0.04523) == "0.787 ± 0.045"
+    assert P.format_mean_se(4.7696, 1.4127) == "4.8 ± 1.4"
+    assert P.format_mean_se(0.0010123, 3.2e-5) == "0.001012 ± 0.000032"
+    assert P.format_mean_se(1.5, 0.0) == "1.5000 ± 0"
+    with pytest.raises(ValueError, match="stderr"):
+        P.format_mean_se(1.0, -0.1)
+
+
+@pytest.mark.parametrize("orthogonal", [False, True])
+def test_monte_carlo_mse_stderr_is_sample_std_over_sqrt_n(orthogonal):
+    x, y = pair(d=6, norm=0.5, cos=0.2)
+    r = P.monte_carlo_mse(x, y, 3, "positive", orthogonal=orthogonal, n_trials=500, rng=np.random.default_rng(12))
+    sq = (r.estimates - r.true_value) ** 2
+    assert r.mse == pytest.approx(sq.mean(), rel=1e-12)
+    assert r.mse_stderr == pytest.approx(math.sqrt(np.sum((sq - sq.mean()) ** 2) / (sq.size - 1) / sq.size), rel=1e-12)
+
+
+def test_softmax_mse_curves_monte_carlo_within_4_se_of_lemma2():
+    res = P.compute_softmax_mse_curves()
+    assert res.n_trials == 2000
+    for kind in P.KINDS:
+        se = res.monte_carlo_stderr[kind]
+        assert np.all(se > 0)
+        # at large SM the squared errors of positive/hyperbolic features are so heavy-tailed that their
+        # sample SE is unreliable (the lecture says so); below SM = 2 the 4-SE test holds for every kind
+        ok = res.kernel_values < 2.0
+        assert np.all(np.abs(res.monte_carlo[kind] - res.theory[kind])[ok] < 4 * se[ok])
+
+
+def test_rff_error_stderr_and_per_trial_slope():
+    res = P.compute_rff_error()
+    n_trials = res.trial_errors.shape[0]
+    np.testing.assert_allclose(res.errors, res.trial_errors.mean(0), rtol=1e-12)
+    np.testing.assert_allclose(res.errors_stderr, res.trial_errors.std(0, ddof=1) / math.sqrt(n_trials), rtol=1e-12)
+    slope, se = P.rff_loglog_slope(res, m_min=16)
+    keep = res.m_values >= 16
+    slopes = [np.polyfit(np.log(res.m_values[keep]), np.log(e[keep]), 1)[0] for e in res.trial_errors]
+    assert slope == pytest.approx(np.mean(slopes)) and se == pytest.approx(np.std(slopes, ddof=1) / math.sqrt(n_trials))
+    assert abs(slope + 0.5) < 4 * se  # 1/√m convergence, within the Monte-Carlo noise
+    with pytest.raises(ValueError, match="at least two"):
+        P.rff_loglog_slope(res, m_min=4096)
+
+
+def test_qr_sign_share_has_binomial_standard_error():
+    res = P.compute_qr_sign_pitfall(n_trials=2000)
+    p, n = res.frac_negative_with_fix, res.n_sign_draws
+    # sample std (ddof=1) of a 0/1 variable with mean p, over √n
+    assert res.stderr_frac_negative_with_fix == pytest.approx(math.sqrt(p * (1 - p) * n / (n - 1) / n), rel=1e-12)
+    assert abs(p - 0.5) < 4 * res.stderr_frac_negative_with_fix  # Haar: the sign of q[0,0] is a fair coin
+
+
+def test_orthogonal_gain_reports_trials_and_iid_matches_lemma2():
+    res = P.compute_orthogonal_gain(n_trials=8000)
+    assert res.n_trials == 8000
+    assert np.all(np.abs(res.mse_iid - res.lemma2) < 4 * res.stderr_iid)
+    # the gain at m = d = 16 is far outside the noise
+    assert res.lemma2[-1] - res.mse_orthogonal[-1] > 8 * res.stderr_orthogonal[-1]
+
+
+def test_favor_error_curve_quartiles_bracket_the_median():
+    c = P.compute_favor_error_curve("positive", True, True, m_values=(4, 64), n_seeds=6)
+    errs = np.array([[P.compute_favor_demo(m, "positive", True, True, seed=s).output_error for s in range(6)]
+                     for m in (4, 64)])
+    np.testing.assert_allclose(c.errors, np.median(errs, axis=1), rtol=1e-15)
+    np.testing.assert_allclose(c.lower_quartile, np.quantile(errs, 0.25, axis=1), rtol=1e-15)
+    np.testing.assert_allclose(c.upper_quartile, np.quantile(errs, 0.75, axis=1), rtol=1e-15)
+    assert np.all(c.lower_quartile <= c.errors) and np.all(c.errors <= c.upper_quartile)
