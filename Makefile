@@ -6,7 +6,7 @@
 # of .venv, so several Pythons can sit side by side.
 PYTHON ?= python3
 # The Python releases the course is tested on (keep in step with pyproject's requires-python,
-# course_utils/environment.py and README.md: tests/test_environment.py checks that they agree).
+# course_utils/tools/environment.py and README.md: tests/test_environment.py checks that they agree).
 SUPPORTED_PYTHONS := 3.11 3.12 3.13
 PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 ifeq ($(origin PYTHON),command line)
@@ -33,6 +33,7 @@ help:
 	@echo "make bench    - run every benchmark in benchmarks/ and print its tables"
 	@echo "make handouts - write build/handouts/<lecture>.html: each lecture as offline HTML (text, figures; no sliders)"
 	@echo "make execute  - re-execute every notebook in a fresh kernel and save it (maintainers)"
+	@echo "make lint     - ruff (rules in pyproject.toml), and the shared notebook lint where ../shared exists"
 
 # Stops with the list of supported releases when $(PYTHON) is missing or another release.
 check-python:
@@ -74,19 +75,21 @@ matrix:
 	$(PYTHON) .ci/matrix.py $(MATRIX_ARGS)
 
 figures: $(STAMP)
-	$(BIN)/python -m course_utils.figures
+	$(BIN)/python -m course_utils.tools.figures
 
 bench: $(STAMP) $(BSTAMP)
 	@set -e; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; echo; done
 
 handouts: $(STAMP)
-	$(BIN)/python -m course_utils.handouts
+	$(BIN)/python -m course_utils.tools.handouts
 
 execute: $(STAMP)
-	$(BIN)/python -c 'import glob; from course_utils.notebook_tools import execute_notebook; [print("executed", execute_notebook(p).name) for p in sorted(glob.glob("notebooks/*.ipynb"))]'
+	$(BIN)/python -c 'import glob; from course_utils.tools.notebook_tools import execute_notebook; [print("executed", execute_notebook(p).name) for p in sorted(glob.glob("notebooks/*.ipynb"))]'
 
-lint:
-	python3 ../shared/tools/notebook_lint.py notebooks
+# ruff (rules in pyproject.toml); the shared notebook lint too where ../shared exists (maintainers, CI)
+lint: $(STAMP)
+	$(BIN)/python -m ruff check .
+	@if [ -f ../shared/tools/notebook_lint.py ]; then python3 ../shared/tools/notebook_lint.py notebooks; fi
 
 clean:
 	rm -rf .venv .venv-3.* build

@@ -8,7 +8,10 @@ Runs the unit tests and every notebook under nbval (the browser suite runs once,
   uses; an installed ``.venv`` of that release is reused) built from ``requirements.txt``;
   fails when fewer than two releases were found;
 * under two OpenBLAS kernels other than the default (``OPENBLAS_CORETYPE``), each checked with
-  threadpoolctl: a kernel that OpenBLAS does not switch to does not count;
+  threadpoolctl: a kernel that OpenBLAS does not switch to does not count. By default each kernel
+  gets a leg of its own on the oldest release; with ``--pair-kernels`` (CI, to stay within its
+  time) the other releases' legs run under those kernels instead, so every release and every
+  kernel still runs, in fewer legs;
 * once as a student without ``make`` would: ``python -m pytest`` with no arguments (its options
   come from pyproject.toml), with the ``CI`` variable unset so that, as on a laptop, the browser
   tests skip where the browser tools are not installed;
@@ -16,7 +19,7 @@ Runs the unit tests and every notebook under nbval (the browser suite runs once,
   depend on the locale's encoding.
 
 Standard library only: it runs with whatever ``python3`` starts it (``make matrix``).
-Usage: ``python3 .ci/matrix.py [--skip-python 3.11] [--skip-default-kernel-of 3.11] [--kernels N]``.
+Usage: ``python3 .ci/matrix.py [--skip-python 3.11] [--pair-kernels] [--kernels N]``.
 """
 from __future__ import annotations
 
@@ -162,8 +165,11 @@ def run_leg(leg: Leg) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--skip-python", action="append", default=[], metavar="3.X",
-                    help="do not run the default-kernel leg of this release (e.g. `make test` already ran it)")
+                    help="no leg of its own for this release (e.g. `make test` already ran it); it still runs the kernel legs")
     ap.add_argument("--kernels", type=int, default=2, help="how many other OpenBLAS kernels (default 2)")
+    ap.add_argument("--pair-kernels", action="store_true",
+                    help="run each other Python under one of the other kernels instead of separate kernel legs "
+                         "(fewer legs: what CI does to stay within its time; every release and every kernel still runs)")
     args = ap.parse_args(argv)
     t_start = time.monotonic()
 
@@ -178,23 +184,28 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     venvs = {v: str(ensure_venv(v, p)) for v, p in pythons.items()}
-    primary = next(iter(venvs))              # the oldest release found: the kernel legs use it
+    primary = next(iter(venvs))              # the oldest release found: separate kernel legs use it
     unit_nbval = ["-m", "pytest", "tests", "notebooks", *NO_BROWSER]
-    legs: list[Leg] = []
-    for minor, python in venvs.items():
-        if minor in args.skip_python:
-            continue
-        if minor == list(venvs)[-1]:
-            # the student's path without make: the bare command, options from pyproject.toml
-            legs.append(Leg(f"Python {minor}, default kernel: bare `python -m pytest` (CI unset)", minor,
-                            [python, "-m", "pytest"], unset=("CI",)))
-        else:
-            legs.append(Leg(f"Python {minor}, default kernel: unit tests + nbval", minor, [python, *unit_nbval]))
-
     default_arch, kernels = choose_kernels(venvs[primary], args.kernels)
     print(f"== OpenBLAS: default kernel {'/'.join(default_arch) or '?'}; others that switch: "
           + (", ".join(f"{n} -> {'/'.join(a)}" for n, a in kernels) or "none"), flush=True)
+    python_legs = [v for v in venvs if v not in args.skip_python]
+    paired = dict(zip(python_legs, kernels)) if args.pair_kernels else {}
+    legs: list[Leg] = []
+    for minor in python_legs:
+        python = venvs[minor]
+        name, arch = paired.get(minor, (None, None))
+        kernel = f"OpenBLAS kernel {'/'.join(arch)}" if arch else "default kernel"
+        env = {"OPENBLAS_CORETYPE": name} if name else {}
+        if minor == python_legs[-1]:
+            # the student's path without make: the bare command, options from pyproject.toml
+            legs.append(Leg(f"Python {minor}, {kernel}: bare `python -m pytest` (CI unset)", minor,
+                            [python, "-m", "pytest"], env=env, unset=("CI",)))
+        else:
+            legs.append(Leg(f"Python {minor}, {kernel}: unit tests + nbval", minor, [python, *unit_nbval], env=env))
     for name, arch in kernels:
+        if (name, arch) in paired.values():
+            continue
         legs.append(Leg(f"Python {primary}, OpenBLAS kernel {'/'.join(arch)}: unit tests + nbval", primary,
                         [venvs[primary], *unit_nbval], env={"OPENBLAS_CORETYPE": name}))
     legs.append(Leg(f"Python {primary}: unit tests with -X warn_default_encoding -W error::EncodingWarning", primary,

@@ -18,8 +18,7 @@ import tracemalloc
 
 import numpy as np
 
-from course_utils.kg import planted_kg
-from course_utils.rescal import rescal_als
+from course_utils.kg import planted_kg, rescal_als
 
 K, RANK, GROUPS = 50, 50, 50
 

@@ -24,9 +24,13 @@ from collections import Counter
 
 import numpy as np
 
-from course_utils.corpus import load_python_docs
-from course_utils.ngram import SMOOTHINGS, NGramModel
-from course_utils.perplexity import compute_model_table, compute_vocabulary_sweep
+from course_utils.perplexity import (
+    SMOOTHINGS,
+    NGramModel,
+    compute_model_table,
+    compute_vocabulary_sweep,
+    load_python_docs,
+)
 
 
 def median_time(fn, repeats: int, clock=time.perf_counter) -> float:
@@ -62,7 +66,7 @@ def counter_perplexity(sentences, n, grams, contexts):
 
 def lm_section(corpus_loader=load_python_docs):
     """What section 5 of the notebook computes (without drawing)."""
-    from course_utils.perplexity_plots import add_k_data
+    from course_utils.perplexity import add_k_data
 
     corpus = corpus_loader()
     table = compute_model_table(corpus)

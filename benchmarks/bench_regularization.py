@@ -87,8 +87,8 @@ def bench_widget(repeats: int) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
-    from course_utils.plotting import course_style
-    from course_utils.regularization_plots import constrained_view_widget
+    from course_utils.core.plotting import course_style
+    from course_utils.regularization import constrained_view_widget
 
     rows = []
     cases = [("compute, move t (path cached)", lambda i: reg.compute_constrained_view(0.5 + 0.01 * (i % 50), 2.0, 0.6, 0.5, "l1")),

@@ -9,7 +9,7 @@ widget's <img> to get a new ``src``, then ``img.decode()`` and the next animatio
 update, ``time.perf_counter``), read from the kernel after the presses.
 
 The "blits" column counts the moves drawn by blitting (only the changed artists, see
-course_utils/blit.py); ``--no-blit`` runs the kernel with COURSE_UTILS_BLIT=0 (every move a full
+course_utils/core/blit.py); ``--no-blit`` runs the kernel with COURSE_UTILS_BLIT=0 (every move a full
 draw) for an A/B comparison.
 
 Usage: .venv/bin/python benchmarks/bench_widgets.py [--quick] [--presses N] [--no-blit] [notebook.ipynb ...]
@@ -36,7 +36,7 @@ TARGET_MEDIAN_MS, TARGET_P95_MS = 150, 300
 
 KERNEL_HISTORY = """
 import gc as _gc, json as _json
-from course_utils.widgets import LiveFigure as _LF
+from course_utils.core.widgets import LiveFigure as _LF
 print(_json.dumps({_o.widget.model_id: [list(_o.history), list(_o.mode_history)]
                    for _o in _gc.get_objects() if issubclass(type(_o), _LF)}))
 """

@@ -1,22 +1,19 @@
 """course_utils: the tested helper package behind the lecture notebooks.
 
-Modules
--------
-plotting      one visual style (applied explicitly), ``save_figure``
-widgets       sliders -> compute -> one reused figure (:func:`live_figure`)
-exercises     ``Exercise``: ``check_*()`` with specific hints, solutions revealed on demand
-figures       ``python -m course_utils.figures`` regenerates ``figures/``
-environment   the environment check of the index notebook
+Packages
+--------
+core            what every lecture shares: the course style (``plotting``), controls and the
+                live figure (``widgets``, ``blit``), background work (``background``), exercise
+                checking (``exercises``)
+performer       Lecture 1 — Performer kernels: random features, FAVOR+ attention
+regularization  Lecture 2 — L1/L2 geometry: norms, lasso/ridge, the constrained view
+perplexity      Lecture 3 — perplexity: the frozen corpus, n-gram models, dice
+kg              Lecture 4 — knowledge graphs: tensors, RESCAL, link prediction
+tools           maintainer tooling: figures, handouts, notebook execution, environment check
 
-Lecture modules (imported by their notebooks), each with ``*_plots`` (drawing, widgets,
-``FIGURES``) and ``*_exercises`` (``check_*()`` functions):
-
-1. ``performer``: softmax kernel, random features, orthogonal features, FAVOR+ attention
-2. ``regularization``: norms, lasso/ridge solvers, exact constrained optima, λ ↔ t
-3. ``perplexity`` (metrics, dice), ``ngram`` (smoothed n-gram models), ``corpus`` (tokeniser, loaders)
-4. ``kg`` (triples, graphs, tensors), ``rescal`` (ALS), ``kg_eval`` (AUC-PR, ranks, K-fold, baselines)
-
-``notebook_tools`` builds and executes notebooks (maintainers).
+Each lecture package is the lecture's public face: a notebook writes ``from course_utils import
+performer`` and calls ``performer.favor_attention(...)``, ``performer.favor_widget()``; its
+modules split the lecture by idea (computation, experiments, plots, widgets, exercises, figures).
 
 Importing this package has no side effects: no seeding, no rcParams changes.
 """

@@ -1,4 +1,4 @@
-"""Blitting (course_utils.blit): a slider move redraws only what changed, with the same pixels.
+"""Blitting (course_utils.core.blit): a slider move redraws only what changed, with the same pixels.
 
 The invariant: after any sequence of moves, the picture sent to the browser equals, pixel for
 pixel, a full redraw of the figure in the same state. Checked on small figures and on every
@@ -12,8 +12,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from course_utils import widgets as w
-from course_utils.blit import Blitter
+from course_utils.core import widgets as w
+from course_utils.core.blit import Blitter
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -239,10 +239,10 @@ def _lecture_widgets() -> dict:
     import course_utils
 
     found = {}
-    for info in pkgutil.iter_modules(course_utils.__path__):
-        if info.name in ("widgets", "figures", "handouts", "environment", "notebook_tools"):
+    for info in pkgutil.walk_packages(course_utils.__path__, "course_utils."):
+        if info.name.startswith(("course_utils.core", "course_utils.tools")):
             continue
-        module = importlib.import_module(f"course_utils.{info.name}")
+        module = importlib.import_module(info.name)
         for name, fn in vars(module).items():
             if name.endswith("_widget") and inspect.isfunction(fn) and fn.__module__ == module.__name__:
                 found[name] = fn

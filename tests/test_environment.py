@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import environment
+from course_utils.tools import environment
 
 
 def test_read_pins(tmp_path):
@@ -61,7 +61,7 @@ def test_python_status_names_the_supported_releases():
 
 def test_supported_pythons_agree_across_makefile_pyproject_and_readme():
     """One list of tested releases: Makefile, pyproject's classifiers, environment.py, README."""
-    repo = Path(environment.__file__).resolve().parent.parent
+    repo = Path(environment.__file__).resolve().parents[2]
     names = environment.supported_names().split(", ")
     makefile = (repo / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^SUPPORTED_PYTHONS := (.*)$", makefile, re.M).group(1).split() == names
@@ -79,7 +79,7 @@ def test_make_refuses_an_unsupported_python_and_says_which_work(tmp_path):
     fake = tmp_path / "python"
     fake.write_text("#!/bin/sh\necho 3.10\n", encoding="utf-8")
     fake.chmod(0o755)
-    repo = Path(environment.__file__).resolve().parent.parent
+    repo = Path(environment.__file__).resolve().parents[2]
     out = subprocess.run(["make", "-s", "-C", str(repo), "check-python", f"PYTHON={fake}"],
                          capture_output=True, text=True, encoding="utf-8", check=False)
     assert out.returncode != 0

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from course_utils.exercises import Exercise, compare_array, compare_choice, compare_value
+from course_utils.core.exercises import Exercise, compare_array, compare_choice, compare_value
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
-"""`python -m course_utils.figures` reproduces what is committed in figures/."""
+"""`python -m course_utils.tools.figures` reproduces what is committed in figures/."""
 from pathlib import Path
 
 import pytest
 from matplotlib.testing.compare import compare_images
 
-from course_utils import figures, plotting
+from course_utils.core import plotting
+from course_utils.tools import figures
 
 # RMS pixel difference allowed (0-255 scale): absorbs font hinting on another OS, not a changed plot.
 TOLERANCE = 6.0

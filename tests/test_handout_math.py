@@ -2,7 +2,7 @@
 (The browser side, offline rendering of every lecture, is tests/browser/test_handouts.py.)"""
 import nbformat
 
-from course_utils import handouts
+from course_utils.tools import handouts
 
 
 def markdown_notebook(text: str):

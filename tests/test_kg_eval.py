@@ -4,7 +4,8 @@ import pytest
 import scipy.sparse as sp
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
-from course_utils import kg, kg_exercises as ex
+from course_utils import kg
+from course_utils import kg as ex
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -192,7 +193,7 @@ def collective_setup():
 def test_collective_example_is_insensitive_to_tiny_perturbations():
     """Floating-point luck cannot change the lesson: a 1e-10 relative change of the input, or of the
     initialisation, gives the same ranks, the same candidates above and the same ties."""
-    from course_utils.rescal import _init_nvecs
+    from course_utils.kg.rescal import _init_nvecs
 
     g, X, s, p, o, known = collective_setup()
     ce = kg.compute_collective_example()
@@ -261,7 +262,7 @@ def test_filtered_rank_counts_rounding_level_differences_as_ties():
 
 def rescal_lp_kfold(perturb_seed=None, eps=1e-13):
     """The link-prediction protocol of the lecture, optionally with a tiny perturbation of input and init."""
-    from course_utils.rescal import _init_nvecs
+    from course_utils.kg.rescal import _init_nvecs
 
     g = kg.load_movies()
     hist = []

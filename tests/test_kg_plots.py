@@ -3,16 +3,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from course_utils import kg, kg_plots
-from course_utils.widgets import sweep_values, sweep_widget
+from course_utils import kg
+from course_utils.core.widgets import sweep_values, sweep_widget
+from course_utils.kg import figures as kg_figures
 
 
 def n_axes(live):
     return len(live.fig.axes)
 
 
-@pytest.mark.parametrize("factory", [kg_plots.rescal_fit_widget, kg_plots.top_predictions_widget,
-                                     kg_plots.planted_scale_widget])
+@pytest.mark.parametrize("factory", [kg.rescal_fit_widget, kg.top_predictions_widget,
+                                     kg.planted_scale_widget])
 def test_widgets_sweep_without_error_and_keep_one_figure(factory):
     live = factory()
     if "subject" in live.controls:
@@ -30,7 +31,7 @@ def test_widgets_sweep_without_error_and_keep_one_figure(factory):
 
 
 def test_rescal_fit_widget_extremes_are_finite():
-    live = kg_plots.rescal_fit_widget()
+    live = kg.rescal_fit_widget()
     rank_vals = sweep_values(live.controls["rank"])
     lam_vals = sweep_values(live.controls["lam"])
     assert rank_vals[0] == 1 and rank_vals[-1] == 60
@@ -65,25 +66,25 @@ def test_planted_scale_results():
 
 def test_draw_functions_return_axes():
     g = kg.load_movies()
-    ax = kg_plots.draw_graph(g, kg_plots.neighbourhood(g, kg_plots.STAR_TREK_FILMS))
+    ax = kg.draw_graph(g, kg.neighbourhood(g, kg.STAR_TREK_FILMS))
     assert ax.texts
     plt.close("all")
     fit = kg.compute_rescal_fit()
-    ax = kg_plots.draw_embeddings(g, fit.model.A)
+    ax = kg.draw_embeddings(g, fit.model.A)
     assert len(ax.texts) == 29
     plt.close("all")
     with pytest.raises(ValueError, match="need at least 2 entities"):
-        kg_plots.draw_embeddings(g, fit.model.A, entity_type="robot")
+        kg.draw_embeddings(g, fit.model.A, entity_type="robot")
     rng = np.random.default_rng(0)
     y = rng.random(100) < 0.3
-    ax = kg_plots.draw_pr_curves({"a": (rng.random(100), y)})
+    ax = kg.draw_pr_curves({"a": (rng.random(100), y)})
     assert len(ax.lines) == 1
     plt.close("all")
 
 
-@pytest.mark.parametrize("name", sorted(kg_plots.FIGURES))
+@pytest.mark.parametrize("name", sorted(kg_figures.FIGURES))
 def test_figures_build(name):
     assert name.startswith("04_")
-    fig = kg_plots.FIGURES[name]()
+    fig = kg_figures.FIGURES[name]()
     assert fig.axes
     plt.close(fig)

@@ -4,7 +4,8 @@ import pytest
 import scipy.sparse as sp
 
 from course_utils import kg
-from course_utils.rescal import RescalModel, _canonical_leading, _init_nvecs, _r_step, check_slices, rescal_als, score_triples
+from course_utils.kg import RescalModel, check_slices, rescal_als, score_triples
+from course_utils.kg.rescal import _canonical_leading, _init_nvecs, _r_step
 
 
 def random_low_rank(n=40, K=4, r=3, seed=1):

@@ -69,7 +69,7 @@ def test_thin_deterministic_offline_code(path):
         src = source(cell)
         assert "sys.path" not in src, f"cell {i}: import course_utils, never edit sys.path"
         assert not re.search(r"np\.random\.seed|random\.seed\(", src), f"cell {i}: pass an explicit rng instead of global seeding"
-        assert not re.search(r"rcParams\[", src), f"cell {i}: use course_utils.plotting.use_course_style()"
+        assert not re.search(r"rcParams\[", src), f"cell {i}: use course_utils.core.plotting.use_course_style()"
         assert not re.search(r"urlopen|requests\.get|pip install|fetch_openml", src), f"cell {i}: no network at run time"
         lines = src.splitlines()
         for j, line in enumerate(lines):

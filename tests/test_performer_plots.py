@@ -4,9 +4,11 @@ import numpy as np
 import pytest
 
 import course_utils.performer as P
-from course_utils import performer_exercises as E
-from course_utils import performer_plots as PP
-from course_utils.widgets import sweep_widget
+from course_utils import performer as E
+from course_utils import performer as PP
+from course_utils.core.widgets import sweep_widget
+from course_utils.performer import figures as performer_figures
+from course_utils.performer import widgets as performer_widgets
 
 
 @pytest.mark.parametrize("factory", [PP.rff_widget, PP.favor_widget])
@@ -31,14 +33,14 @@ def test_favor_widget_compute_is_finite_over_slider_range(m, kind, orthogonal, c
 
 @pytest.mark.parametrize("m", [1, 2, 64, 2048])
 def test_rff_widget_compute_is_finite_over_slider_range(m):
-    res = PP._rff_result()
+    res = performer_widgets._rff_result()
     K = P.rff_kernel_matrix(res, m)
     assert K.shape == res.exact.shape and np.all(np.isfinite(K))
 
 
 def test_figures_are_registered_and_build():
-    assert set(PP.FIGURES) == {"01_rff_error", "01_softmax_mse", "01_qr_sign_pitfall", "01_favor_heatmaps"}
-    for name, factory in PP.FIGURES.items():
+    assert set(performer_figures.FIGURES) == {"01_rff_error", "01_softmax_mse", "01_qr_sign_pitfall", "01_favor_heatmaps"}
+    for name, factory in performer_figures.FIGURES.items():
         assert name.startswith("01_")
         fig = factory()
         assert fig.axes

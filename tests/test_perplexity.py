@@ -5,9 +5,22 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from course_utils.perplexity import (SLP3_WSJ, SLP3_WSJ_SETUP, check_distribution, compute_branching, compute_die, compute_underflow,
-                                     cross_entropy, die_probs, die_rolls, entropy, naive_perplexity, perplexity,
-                                     sequence_perplexity, zipf_probs)
+from course_utils.perplexity import (
+    SLP3_WSJ,
+    SLP3_WSJ_SETUP,
+    check_distribution,
+    compute_branching,
+    compute_die,
+    compute_underflow,
+    cross_entropy,
+    die_probs,
+    die_rolls,
+    entropy,
+    naive_perplexity,
+    perplexity,
+    sequence_perplexity,
+    zipf_probs,
+)
 
 
 # --------------------------------------------------------------------------- closed forms

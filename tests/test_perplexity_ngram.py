@@ -1,4 +1,4 @@
-"""Lecture 3: n-gram models and the corpus (course_utils.ngram, course_utils.corpus)."""
+"""Lecture 3: n-gram models and the corpus (course_utils.perplexity.ngram, course_utils.perplexity.corpus)."""
 import hashlib
 import math
 import subprocess
@@ -8,12 +8,32 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from course_utils import corpus as corpus_module
-from course_utils.corpus import (FROZEN_FROM, FROZEN_NAME, format_sentences, freeze_python_docs, frozen_path,
-                                 load_python_docs, load_text_file, parse_sentences, prose_paragraphs, split_bucket,
-                                 split_corpus, split_sentences, text_to_sentences, tokenize)
-from course_utils.ngram import EOS, SMOOTHINGS, UNK, NGramModel, default_lambdas
-from course_utils.perplexity import compute_add_k_curve, compute_model_table, compute_vocabulary_sweep, perplexity
+from course_utils.perplexity import (
+    EOS,
+    FROZEN_FROM,
+    FROZEN_NAME,
+    SMOOTHINGS,
+    UNK,
+    NGramModel,
+    compute_add_k_curve,
+    compute_model_table,
+    compute_vocabulary_sweep,
+    default_lambdas,
+    format_sentences,
+    freeze_python_docs,
+    frozen_path,
+    load_python_docs,
+    load_text_file,
+    parse_sentences,
+    perplexity,
+    prose_paragraphs,
+    split_bucket,
+    split_corpus,
+    split_sentences,
+    text_to_sentences,
+    tokenize,
+)
+from course_utils.perplexity import corpus as corpus_module
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +171,7 @@ def test_interpolation_weights_are_valid_and_tuning_helps(corpus, models):
 def test_tuned_weights_match_scipy_optimum():
     from scipy.optimize import minimize
 
-    from course_utils.ngram import _maximise_mixture_weights
+    from course_utils.perplexity.counts import _maximise_mixture_weights
 
     rng = np.random.default_rng(7)
     P = rng.uniform(0, 1, size=(400, 4)) ** 3
@@ -364,9 +384,11 @@ def test_freezing_refuses_to_overwrite_the_shipped_file_from_another_python(monk
 
 def test_load_python_docs_does_not_read_pydoc_data():
     code = ("import sys; sys.modules['pydoc_data'] = None; sys.modules['pydoc_data.topics'] = None\n"
-            "from course_utils.corpus import load_python_docs\n"
+            "from course_utils.perplexity.corpus import load_python_docs\n"
             "c = load_python_docs(); print(len(c.train), len(c.dev), len(c.test))")
-    out = subprocess.run([sys.executable, "-X", "warn_default_encoding", "-W", "error::EncodingWarning", "-c", code],
+    out = subprocess.run([sys.executable, "-X", "warn_default_encoding", "-W", "error::EncodingWarning",
+                          # importing the lecture package imports matplotlib, whose font cache is its own business
+                          "-W", "ignore::EncodingWarning:matplotlib.font_manager", "-c", code],
                          capture_output=True, text=True, encoding="utf-8", check=True)
     assert out.stdout.split() == [str(FROZEN_PARTS[p][0]) for p in ("train", "dev", "test")]
 
@@ -377,7 +399,7 @@ def test_split_bucket_is_sha256_of_the_words_mod_test_every():
     for test_every in (3, 10, 17):
         assert split_bucket(words, test_every) == int(digest, 16) % test_every
     # the same in a fresh interpreter with another str-hash salt (the built-in hash() would differ)
-    code = "from course_utils.corpus import split_bucket; print(split_bucket(['assert', 'statements', 'are', 'a', 'convenient', 'way'], 17))"
+    code = "from course_utils.perplexity.corpus import split_bucket; print(split_bucket(['assert', 'statements', 'are', 'a', 'convenient', 'way'], 17))"
     for seed in ("1", "2"):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
                              check=True, env={"PYTHONHASHSEED": seed, "PATH": ""})

@@ -5,12 +5,18 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from course_utils import perplexity_exercises as E
-from course_utils import perplexity_plots as P
-from course_utils.corpus import load_python_docs
-from course_utils.ngram import NGramModel
-from course_utils.perplexity import compute_die, compute_underflow, fit_model, sequence_perplexity
-from course_utils.widgets import sweep_values, sweep_widget
+from course_utils import perplexity as E
+from course_utils import perplexity as P
+from course_utils.core.widgets import sweep_values, sweep_widget
+from course_utils.perplexity import (
+    NGramModel,
+    compute_die,
+    compute_underflow,
+    fit_model,
+    load_python_docs,
+    sequence_perplexity,
+)
+from course_utils.perplexity import figures as perplexity_figures
 
 
 def test_die_widget_sweeps_and_shows_infinity():
@@ -56,7 +62,7 @@ def _is_number(s):
 
 
 def test_add_k_widget_on_a_user_corpus(tmp_path):
-    from course_utils.corpus import load_text_file
+    from course_utils.perplexity import load_text_file
 
     path = tmp_path / "tiny.txt"
     path.write_text(" ".join(f"The cat number {i} sat on mat {i % 3}." for i in range(30)), encoding="utf-8")
@@ -70,9 +76,9 @@ def test_compute_functions_behind_widgets_are_finite():
 
 
 def test_figures_build():
-    assert set(P.FIGURES) == {"03_die_perplexity", "03_branching_factor", "03_ngram_perplexity",
+    assert set(perplexity_figures.FIGURES) == {"03_die_perplexity", "03_branching_factor", "03_ngram_perplexity",
                               "03_perplexity_vs_vocabulary"}
-    for name, factory in P.FIGURES.items():
+    for name, factory in perplexity_figures.FIGURES.items():
         assert name.startswith("03_")
         fig = factory()
         assert isinstance(fig, Figure) and fig.axes
@@ -126,7 +132,7 @@ def test_mle_exercise_claim_holds_on_the_corpus():
 
 
 def test_the_notebook_states_each_exercise_as_the_module_does():
-    """The numbers of a question (V, c(h), the bits …) live in perplexity_exercises; the notebook's
+    """The numbers of a question (V, c(h), the bits …) live in course_utils.perplexity.exercises; the notebook's
     markdown must repeat the question verbatim, so changing a number there cannot leave the notebook behind."""
     import json
     from pathlib import Path

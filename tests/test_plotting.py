@@ -6,7 +6,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pytest
 
-from course_utils import plotting
+from course_utils.core import plotting
 
 
 def test_importing_course_utils_changes_nothing_global():
@@ -14,8 +14,10 @@ def test_importing_course_utils_changes_nothing_global():
         "import matplotlib as mpl, numpy as np, importlib, pkgutil\n"
         "before = dict(mpl.rcParams); state = np.random.get_state()[1].copy()\n"
         "import course_utils\n"
-        "for m in pkgutil.iter_modules(course_utils.__path__):\n"
-        "    importlib.import_module('course_utils.' + m.name)\n"
+        "names = [m.name for m in pkgutil.walk_packages(course_utils.__path__, 'course_utils.')]\n"
+        "assert len(names) > 40, names\n"
+        "for name in names:\n"
+        "    importlib.import_module(name)\n"
         "assert dict(mpl.rcParams) == before, 'rcParams changed at import'\n"
         "assert (np.random.get_state()[1] == state).all(), 'global numpy RNG touched at import'\n"
         "print('clean')\n"

@@ -3,7 +3,7 @@ import functools
 
 import numpy as np
 
-from course_utils.prefetch import Prefetcher, nearest_first
+from course_utils.core.background import Prefetcher, nearest_first
 
 
 def test_nearest_first_orders_by_distance_right_neighbour_first():
@@ -36,7 +36,7 @@ def test_prefetcher_warms_the_cache_in_plan_order_and_survives_errors():
 
 def test_rescal_widget_prefetches_every_rank_with_the_foreground_results():
     from course_utils import kg as K
-    from course_utils import kg_plots as KP
+    from course_utils import kg as KP
 
     live = KP.rescal_fit_widget()
     assert live.prefetcher.wait(timeout=120)

@@ -30,7 +30,7 @@ REFERENCES = re.compile(r"^#+\s*(?:\d+\.\s*)?References\b", re.I)
 ALLOWED: dict[str, dict[str, str]] = {
     "02_regularization_geometry": {"0.9": "a slider setting the text asks students to try (rho -> 0.9)"},
     "03_perplexity_branching_factor": {
-        "7.41": "exercise 2's given cross-entropy (perplexity_exercises.BITS): printing it gives the answer away",
+        "7.41": "exercise 2's given cross-entropy (course_utils.perplexity.exercises.BITS): printing it gives the answer away",
         "5,000": "exercise 5's hypothetical vocabulary size, a given of the question",
     },
     "04_knowledge_graph_factorization": {

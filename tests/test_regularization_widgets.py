@@ -4,10 +4,11 @@ import math
 import numpy as np
 import pytest
 
+from course_utils import regularization as plots
 from course_utils import regularization as reg
-from course_utils import regularization_exercises as ex
-from course_utils import regularization_plots as plots
-from course_utils.widgets import sweep_values, sweep_widget
+from course_utils.core.widgets import sweep_values, sweep_widget
+from course_utils.regularization import exercises as ex
+from course_utils.regularization import figures as regularization_figures
 
 WIDGETS = [plots.polynomial_widget, plots.lp_ball_widget, plots.constrained_view_widget, plots.descent_widget,
            plots.diabetes_widget, plots.bayes_widget]
@@ -93,11 +94,11 @@ def test_exercise_answers_are_the_math():
 def test_figures_are_registered_and_build(tmp_path):
     import matplotlib.pyplot as plt
 
-    from course_utils.figures import collect_figures
+    from course_utils.tools.figures import collect_figures
 
     names = [n for n in collect_figures() if n.startswith("02_")]
-    assert set(names) == set(plots.FIGURES) and 2 <= len(names) <= 4
+    assert set(names) == set(regularization_figures.FIGURES) and 2 <= len(names) <= 4
     for name in names:
-        fig = plots.FIGURES[name]()
+        fig = regularization_figures.FIGURES[name]()
         assert fig.axes
         plt.close(fig)

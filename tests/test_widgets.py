@@ -3,7 +3,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from course_utils import widgets as w
+from course_utils.core import widgets as w
 
 
 def parabola_widget(calls):

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 import labdriver as ld
+import pytest
 
 SCREENSHOTS = ld.REPO / "tests" / "browser" / "screenshots"
 

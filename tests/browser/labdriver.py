@@ -582,7 +582,7 @@ def deck_step(page, key: str = "Space", timeout_ms: int = 5000) -> bool:
 
 KERNEL_HISTORY = """
 import gc as _gc, json as _json
-from course_utils.widgets import LiveFigure as _LF
+from course_utils.core.widgets import LiveFigure as _LF
 print(_json.dumps({_o.widget.model_id: len(_o.history) for _o in _gc.get_objects() if issubclass(type(_o), _LF)}))
 """
 

@@ -1,4 +1,4 @@
-"""Handouts (``python -m course_utils.handouts``) open offline in Chromium with text and figures.
+"""Handouts (``python -m course_utils.tools.handouts``) open offline in Chromium with text and figures.
 
 Builds every notebook's handout into a temporary folder, opens each file:// page in Chromium
 with every non-file request aborted (and recorded: there must be none), and checks the title,
@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import re
 
+import labdriver as ld
 import pytest
 
-import labdriver as ld
-from course_utils import handouts
+from course_utils.tools import handouts
 
 
 def _expected(name: str) -> dict:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 import labdriver as ld
+import pytest
 
 ON_SLIDE = ".jp-Notebook .jp-Cell.jp-deck-mod-onscreen.jp-deck-mod-visible"
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 import time
 import warnings
 
-import pytest
-
 import labdriver as ld
+import pytest
 
 MAX_FAILED_MOVES = 3  # stop early: each failure costs a timeout
 

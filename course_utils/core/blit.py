@@ -1,0 +1,281 @@
+"""Redraw only what a slider changed: automatic blitting for one Agg figure.
+
+A full Agg draw of a lecture figure spends most of its time on what never moves (ticks, tick
+labels, axis labels, titles, the constrained-layout solve). :class:`Blitter` keeps a picture of
+the figure without the artists that change ("the background") and, on each update, pastes it
+back and draws only the changing artists on top, the classic matplotlib blitting recipe.
+
+The update functions of the lectures do not have to say what changes: the blitter learns it
+from matplotlib's ``stale`` flags. After each draw every artist is marked clean; an update that
+touches an artist (``set_data``, ``set_text``, ``set_visible`` ...) marks it stale again.
+
+* Only animated artists (``set_animated(True)``) changed → **blit**: restore the background,
+  draw the animated artists (per Axes, in z-order).
+* A drawn artist changed → it becomes animated ("learned"), together with every artist of
+  the same Axes drawn above it (so the z-order stays as in a normal draw; the titles above the
+  Axes excepted), and the background is drawn again without them (**full**). From the next
+  move on, moving it is a blit.
+* An Axes moved or changed its limits or scale, an axis, tick or spine changed, or a drawn
+  artist was removed → **full** draw (nothing learned: these cannot be drawn on top).
+* A new artist (for example contours re-made for the new value) is animated when no full draw
+  is needed anyway; it is then drawn above the background.
+
+* An animated legend that did not change is pasted, not drawn (drawing text is slow): only
+  its frame's rim, which blends with what is below, is drawn again. This needs an opaque
+  frame at a fixed place; :class:`~course_utils.core.widgets.LiveFigure` makes legends opaque.
+
+Pixels: a blit gives exactly the pixels of a full draw with the same animated set
+(``tests/test_blit.py`` checks this for every lecture widget). Against a plain draw of the
+figure, only axis lines, ticks and spines can end up under an animated artist instead of above.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis, Tick
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.spines import Spine
+
+#: artists that are part of the frame: a change in them always means a full draw
+_FRAME_TYPES = (Axis, Tick, Spine)
+
+
+def _units(fig: Figure) -> Iterator[tuple[Axes | None, Artist]]:
+    """Top-level artists ("units") of the figure: each child of each Axes, and the figure's own
+    children that are not Axes. A unit is animated or drawn as a whole (a legend with its texts)."""
+    for ax in fig.axes:
+        for child in ax.get_children():
+            if child is not ax.patch:
+                yield ax, child
+    for child in fig.get_children():
+        if not isinstance(child, Axes) and child is not fig.patch:
+            yield None, child
+
+
+def _stale(unit: Artist) -> bool:
+    """Whether ``unit`` or anything inside it was changed since the last draw.
+
+    An Axis marks itself stale on every ``set_xlim``, even to the same limits; what it shows
+    depends on the limits, its locators and formatters (in :func:`_geometry`) and on its ticks
+    and labels (its children), so its own flag is not looked at.
+    """
+    own = not isinstance(unit, Axis)
+    return any(a._stale for a in unit.findobj() if own or a is not unit)
+
+
+def _clean(fig: Figure) -> None:
+    """Mark every artist of ``fig`` as drawn (direct attribute: no propagation)."""
+    for a in fig.findobj():
+        a._stale = False
+
+
+def _ticking(axis: Axis) -> tuple[int, ...]:
+    """Which locators and formatters place and label the ticks (``set_ticks`` makes new ones)."""
+    return tuple(id(t) for t in (axis.major.locator, axis.major.formatter, axis.minor.locator, axis.minor.formatter))
+
+
+def _geometry(fig: Figure) -> tuple:
+    """What a blit cannot follow: figure size, and each Axes' place, limits, scales, tick
+    locators and formatters, and visibility."""
+    return (tuple(fig.bbox.bounds),
+            tuple((id(ax), ax.get_visible(), tuple(ax.get_position().bounds), tuple(ax.viewLim.bounds),
+                   ax.get_xscale(), ax.get_yscale(), _ticking(ax.xaxis), _ticking(ax.yaxis)) for ax in fig.axes))
+
+
+def _cacheable_legend(unit: Artist) -> bool:
+    """An opaque legend at a fixed place: inside its frame, its pixels do not depend on what is
+    drawn below it, so an unchanged one can be pasted instead of drawn (text is slow to draw)."""
+    return (isinstance(unit, Legend) and unit.get_visible() and unit.get_frame_on() and not unit.shadow
+            and unit._loc != 0                                  # "best" moves with the data
+            and unit.legendPatch.get_facecolor()[3] == 1.0)
+
+
+def _legend_pixels(canvas: FigureCanvasAgg, legend: Legend, renderer) -> tuple | None:
+    """Draw ``legend`` and return what is needed to paste it later without drawing its text:
+    (rows, cols, mask, pixels), where ``mask`` marks the pixels of its box that do not depend on
+    what lies below (fully covered by the opaque frame fill, or drawn by the legend on that fill).
+    None (the legend drawn all the same) when the legend draws outside those pixels."""
+    buf = np.asarray(canvas.buffer_rgba())
+    h = buf.shape[0]
+    x0, y0, x1, y1 = legend.get_window_extent(renderer).extents
+    pad = int(np.ceil(legend.legendPatch.get_linewidth() * legend.get_figure(root=True).dpi / 72)) + 3  # the frame's edge
+    rows = slice(max(int(np.floor(h - y1)) - pad, 0), min(int(np.ceil(h - y0)) + pad, h))
+    cols = slice(max(int(np.floor(x0)) - pad, 0), min(int(np.ceil(x1)) + pad, buf.shape[1]))
+    below = buf[rows, cols].copy()
+    legend.draw(renderer)                 # the real picture; this also fits the frame to the entries
+    drawn = buf[rows, cols].copy()
+    # the frame alone over a colour it cannot have: exactly its fill colour = fully covered
+    fill = np.round(np.asarray(legend.legendPatch.get_facecolor()) * 255).astype(np.uint8)
+    probe = np.array([255 - fill[0], 255 - fill[1], 255 - fill[2], 255], np.uint8)
+    buf[rows, cols] = probe
+    legend.legendPatch.draw(renderer)
+    covered = np.all(buf[rows, cols] == fill, axis=-1)
+    buf[rows, cols] = below
+    legend.legendPatch.draw(renderer)
+    frame_only = buf[rows, cols].copy()
+    buf[rows, cols] = drawn
+    content = np.any(drawn != frame_only, axis=-1)
+    if (content & ~covered).any():
+        return None
+    return rows, cols, covered, drawn[covered].copy()
+
+
+class Blitter:
+    """Draws ``fig`` on its Agg canvas, blitting when only animated artists changed.
+
+    Attributes
+    ----------
+    mode : str
+        How the last :meth:`draw` went: ``"full"`` or ``"blit"``.
+    animated : list of (Axes or None, Artist)
+        The artists drawn on top of the background, with their Axes (learned, see the module
+        docstring).
+    """
+
+    def __init__(self, fig: Figure, canvas: FigureCanvasAgg, *, enabled: bool = True):
+        self.fig = fig
+        self.canvas = canvas
+        self.enabled = enabled
+        self.mode = "full"
+        #: why the last full draw was needed (empty after a blit)
+        self.reason = "first draw"
+        self.animated: list[tuple[Axes | None, Artist]] = []
+        self._background = None
+        self._geometry: tuple | None = None
+        self._drawn: dict[int, Artist] = {}    # the units in the background, by id()
+        self._pasted: dict[int, tuple] = {}      # id(legend) -> (legend, pixels inside its frame)
+        #: how many legends the last draw pasted instead of drawing
+        self.pasted = 0
+
+    # -- deciding ------------------------------------------------------------------------------
+
+    def _plan(self) -> bool:
+        """Sort out what changed; animate what can be; return True when a full draw is needed."""
+        units = list(_units(self.fig))
+        present = {id(u): u for _, u in units}
+        self.animated = [(ax, u) for ax, u in self.animated if id(u) in present]
+        animated = {id(u) for _, u in self.animated}
+        if self._background is None:
+            self.reason = "first draw"
+            return True
+        full = False
+        self.reason = ""
+        if _geometry(self.fig) != self._geometry:
+            full = True
+            self.reason = "an Axes moved or changed its limits, scale or ticks"
+        if any(present.get(key) is not unit for key, unit in self._drawn.items()):
+            # a drawn artist was removed: redraw the background without it; what replaced it
+            # (the new artists below) is animated, so the next replacement is a blit
+            full = True
+            self.reason = self.reason or "a drawn artist was removed"
+        learn, new = [], []
+        # A change to an artist that is not animated marks its Axes (or the figure) stale too; with
+        # none of them stale, only animated artists changed and the walk below has nothing to find.
+        touched = self.fig._stale or any(ax._stale for ax in self.fig.axes)
+        for ax, unit in units if touched else ():
+            if id(unit) in animated or not _stale(unit):
+                continue
+            if isinstance(unit, _FRAME_TYPES):
+                full = True
+                self.reason = self.reason or f"frame changed: {type(unit).__name__}"
+            elif id(unit) in self._drawn:
+                learn.append((ax, unit))
+            else:
+                new.append((ax, unit))
+        if learn:
+            full = True
+            self.reason = self.reason or "learned: " + ", ".join(type(u).__name__ for _, u in learn)
+        if self._animate(learn + new, units):
+            # drawn artists above a new one are animated now: the background must lose them
+            full = True
+            self.reason = self.reason or "new artist below drawn ones"
+        return full
+
+    def _animate(self, chosen: list[tuple[Axes | None, Artist]], units: list[tuple[Axes | None, Artist]]) -> bool:
+        """Animate ``chosen`` and, in the same Axes, every unit at or above their z-order; return
+        whether a unit of the background was among them."""
+        if not chosen:
+            return False
+        baked = False
+        lowest: dict[int, float] = {}
+        for ax, unit in chosen:
+            lowest[id(ax)] = min(lowest.get(id(ax), np.inf), unit.get_zorder())
+        animated = {id(u) for _, u in self.animated}
+        chosen_ids = {id(u) for _, u in chosen}
+        # an Axes' titles sit above it, where its (clipped) artists never draw: no need to redraw them
+        titles = {id(t) for ax in self.fig.axes for t in (ax.title, ax._left_title, ax._right_title)}
+        for ax, unit in units:
+            if id(unit) in animated or isinstance(unit, _FRAME_TYPES):
+                continue
+            if id(unit) in chosen_ids or (id(unit) not in titles and unit.get_zorder() >= lowest.get(id(ax), np.inf)):
+                unit.set_animated(True)
+                self.animated.append((ax, unit))
+                animated.add(id(unit))
+                baked = baked or self._drawn.get(id(unit)) is unit
+        return baked
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _draw_animated(self) -> None:
+        renderer = self.canvas.get_renderer()
+        order = {id(ax): i for i, ax in enumerate(self.fig.axes)}
+        ranked = sorted(self.animated, key=lambda au: (order.get(id(au[0]), len(order)), au[1].get_zorder()))
+        self.pasted = 0
+        for _, unit in ranked:
+            cacheable = _cacheable_legend(unit)
+            cached = self._pasted.get(id(unit))
+            if cacheable and cached is not None and cached[0] is unit and not _stale(unit):
+                rows, cols, mask, values = cached[1]
+                unit.legendPatch.draw(renderer)      # the rim blends with what is below: draw it
+                np.asarray(self.canvas.buffer_rgba())[rows, cols][mask] = values   # the rest: paste it
+                self.pasted += 1
+                continue
+            if cacheable:
+                saved = _legend_pixels(self.canvas, unit, renderer)     # draws the legend
+            else:
+                unit.draw(renderer)
+                saved = None
+            if saved is None:
+                self._pasted.pop(id(unit), None)
+            else:
+                self._pasted[id(unit)] = (unit, saved)
+
+    def needs_full(self) -> bool:
+        """Whether the next :meth:`draw` has to draw everything (learns what changed: call once,
+        right before :meth:`draw`)."""
+        return not self.enabled or self._plan()
+
+    def draw(self, full: bool | None = None) -> str:
+        """Bring the canvas up to date with the figure; return ``"full"`` or ``"blit"``.
+
+        full : bool, optional
+            The answer of :meth:`needs_full` (asked here when not given); True forces a full draw.
+        """
+        if full is None:
+            full = self.needs_full()
+        if not self.enabled:
+            self.canvas.draw()
+            self.mode = "full"
+            return self.mode
+        if full:
+            self._pasted.clear()                     # places may change: draw every legend again
+            self.canvas.draw()                       # skips the animated artists
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._geometry = _geometry(self.fig)
+            self._drawn = {id(u): u for _, u in _units(self.fig) if not u.get_animated()}
+        else:
+            self.reason = ""
+            self.canvas.restore_region(self._background)
+        self._draw_animated()
+        if full:
+            _clean(self.fig)
+        else:   # only animated artists were drawn; the rest was found clean by the plan
+            for artist in (self.fig, *self.fig.axes):
+                artist._stale = False
+        self.mode = "full" if full else "blit"
+        return self.mode

@@ -1,0 +1,235 @@
+"""Lecture 1 — exact softmax attention and FAVOR+ (bidirectional and causal), and their cost model.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from course_utils.performer.features import _as_finite, _check_kind, _check_m, _check_rng, gaussian_random_matrix
+
+
+# ----------------------------------------------------------------------------- attention
+def _check_qkv(Q, K, V) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    Q = _as_finite(Q, "Q", 2)
+    K = _as_finite(K, "K", 2)
+    V = _as_finite(V, "V", 2)
+    if Q.shape[1] != K.shape[1]:
+        raise ValueError(f"Q and K must share the feature dimension d: Q {Q.shape}, K {K.shape}")
+    if K.shape[0] != V.shape[0]:
+        raise ValueError(f"K and V must have the same number of rows (keys): K {K.shape}, V {V.shape}")
+    if min(Q.shape[0], K.shape[0], Q.shape[1]) < 1:
+        raise ValueError(f"empty input: Q {Q.shape}, K {K.shape}, V {V.shape}")
+    dtype = np.result_type(Q, K, V)
+    return Q.astype(dtype, copy=False), K.astype(dtype, copy=False), V.astype(dtype, copy=False)
+
+
+def exact_attention(Q, K, V, *, causal: bool = False, block_rows: int | None = None) -> np.ndarray:
+    """Exact softmax attention softmax(QKᵀ/√d) V in O(L²·d) time  (section 1).
+
+    Parameters
+    ----------
+    Q : array, shape (L, d)
+    K : array, shape (L_k, d)
+    V : array, shape (L_k, d_v)
+    causal : bool
+        Query i only attends to keys j ≤ i (needs L = L_k).
+    block_rows : int, optional
+        Process this many query rows at a time: same result, memory O(block_rows·L_k)
+        instead of the full L×L_k score matrix (the default, the textbook algorithm).
+
+    Returns
+    -------
+    array, shape (L, d_v)
+    """
+    Q, K, V = _check_qkv(Q, K, V)
+    L = Q.shape[0]
+    if causal and L != K.shape[0]:
+        raise ValueError(f"causal attention needs as many queries as keys, got {L} and {K.shape[0]}")
+    if block_rows is None:
+        block_rows = L
+    block_rows = _check_m(block_rows, "block_rows")
+    scale = 1.0 / math.sqrt(Q.shape[1])
+    out = np.empty((L, V.shape[1]), dtype=Q.dtype)
+    cols = np.arange(K.shape[0])
+    for start in range(0, L, block_rows):
+        stop = min(L, start + block_rows)
+        S = Q[start:stop] @ K.T  # the (rows × L_k) score block: O(L²) memory when unblocked
+        S *= scale
+        if causal:
+            for r0 in range(0, stop - start, 1024):  # mask in slices: no extra L×L boolean array
+                r1 = min(stop - start, r0 + 1024)
+                rows = np.arange(start + r0, start + r1)
+                np.putmask(S[r0:r1], cols[None, :] > rows[:, None], -np.inf)
+        S -= S.max(axis=1, keepdims=True)
+        np.exp(S, out=S)
+        S /= S.sum(axis=1, keepdims=True)
+        out[start:stop] = S @ V
+        del S
+    return out
+
+
+def attention_matrix(Q, K, *, causal: bool = False) -> np.ndarray:
+    """The exact attention weights softmax(QKᵀ/√d), shape (L, L_k) — for small L (plots)."""
+    Q, K, _ = _check_qkv(Q, K, np.zeros((np.shape(K)[0], 1), dtype=np.float32))
+    return exact_attention(Q, K, np.eye(K.shape[0], dtype=Q.dtype), causal=causal)
+
+
+def favor_features(Q, K, omega, kind: str = "positive") -> tuple[np.ndarray, np.ndarray]:
+    """Stabilised feature matrices Q′, K′ used by FAVOR+ (section 6).
+
+    Inputs are scaled by d^(−¼) so that φ(q)ᵀφ(k) estimates exp(qᵀk/√d). Stabilisation
+    multiplies each row of Q′ by its own positive constant and all of K′ by one constant;
+    both cancel in D⁻¹(Q′(K′ᵀV)), so the attention output is the same as with the plain
+    features, but exp never overflows:
+
+    * positive / hyperbolic: subtract max over features of (±ωᵀq − ‖q‖²/2) per query row,
+      and the max over all keys and features of (±ωᵀk − ‖k‖²/2) for the keys;
+    * trig: the factor exp(‖q‖²/2) is dropped per query row, and exp(‖k‖²/2 − max_j ‖k_j‖²/2)
+      is kept for the keys.
+
+    Parameters
+    ----------
+    Q : array, shape (L, d)
+    K : array, shape (L_k, d)
+    omega : array, shape (m, d)
+    kind : {"trig", "positive", "hyperbolic"}
+
+    Returns
+    -------
+    Qp : array, shape (L, r), Kp : array, shape (L_k, r) with r = m or 2m.
+    """
+    _check_kind(kind)
+    Q, K, _ = _check_qkv(Q, K, np.zeros((np.shape(K)[0], 1), dtype=np.float32))
+    omega = _as_finite(omega, "omega", 2)
+    if omega.shape[1] != Q.shape[1]:
+        raise ValueError(f"omega must have shape (m, d) with d = {Q.shape[1]}, got {omega.shape}")
+    omega = omega.astype(Q.dtype, copy=False)
+    scale = Q.shape[1] ** -0.25
+    if kind == "trig":
+        Qs, Ks = Q * scale, K * scale
+        pq = Qs @ omega.T
+        Qp = np.concatenate([np.sin(pq), np.cos(pq)], axis=1)
+        pk = Ks @ omega.T
+        half_sq = 0.5 * np.einsum("ij,ij->i", Ks, Ks)
+        Kp = np.exp(half_sq - half_sq.max())[:, None] * np.concatenate([np.sin(pk), np.cos(pk)], axis=1)
+        return Qp, Kp
+    # One matrix product gives the log-features ±ωᵀx·d^(−¼) − ‖x‖²/(2√d):
+    # [X, ‖x‖²] @ [±d^(−¼)ω, −1/(2√d)]ᵀ  (no separate pass for the norms)
+    signs = (1.0,) if kind == "positive" else (1.0, -1.0)
+    W = np.concatenate([np.concatenate([sg * scale * omega, np.full((omega.shape[0], 1), -0.5 * scale**2, dtype=Q.dtype)],
+                                       axis=1) for sg in signs], axis=0)
+    feats = []
+    for X, per_row in ((Q, True), (K, False)):
+        X_aug = np.empty((X.shape[0], X.shape[1] + 1), dtype=X.dtype)
+        X_aug[:, :-1] = X
+        X_aug[:, -1] = np.einsum("ij,ij->i", X, X)
+        logf = X_aug @ W.T
+        logf -= logf.max(axis=1, keepdims=True) if per_row else logf.max()
+        np.exp(logf, out=logf)
+        feats.append(logf)
+    return feats[0], feats[1]
+
+
+def _favor_from_features(Qp: np.ndarray, Kp: np.ndarray, V: np.ndarray, causal: bool, chunk: int) -> np.ndarray:
+    """D⁻¹ Q′(K′ᵀ[V, 1]) (bidirectional) or its causal prefix-sum version."""
+    Vx = np.concatenate([V, np.ones((V.shape[0], 1), dtype=V.dtype)], axis=1)  # [V, 1]: numerator and D at once
+    if not causal:
+        num = Qp @ (Kp.T @ Vx)  # (L, r) @ (r, d_v+1): never an L×L array
+    else:
+        L = Qp.shape[0]
+        num = np.empty((L, Vx.shape[1]), dtype=Qp.dtype)
+        state = np.zeros((Kp.shape[1], Vx.shape[1]), dtype=Qp.dtype)  # G = Σ_{j before chunk} K′_jᵀ[V_j, 1]
+        for s in range(0, L, chunk):
+            e = min(L, s + chunk)
+            q, k, v = Qp[s:e], Kp[s:e], Vx[s:e]
+            within = np.tril(q @ k.T)  # (chunk × chunk): terms j ≤ i inside this chunk
+            num[s:e] = q @ state + within @ v
+            state += k.T @ v  # advance the prefix sum by one chunk
+    den = num[:, -1:]
+    out = num[:, :-1]
+    tiny = np.finfo(out.dtype).tiny
+    # positive features give den > 0; guard only against exact underflow to 0 (0/0)
+    den = np.where(den == 0, tiny, den)
+    return out / den
+
+
+def favor_attention(Q, K, V, *, m: int = 256, kind: str = "positive", orthogonal: bool = True,
+                    causal: bool = False, rng: np.random.Generator | int | None = None,
+                    omega: np.ndarray | None = None, chunk_size: int = 128) -> np.ndarray:
+    """FAVOR+ approximation of softmax attention in O(L·m·d) time  (section 6).
+
+    Att ≈ D⁻¹ Q′(K′ᵀV), D = diag(Q′(K′ᵀ1)); causal: row i uses the prefix sum
+    G_i = Σ_{j≤i} K′_jᵀ[V_j, 1], computed chunk by chunk (a running m×(d_v+1) state plus a
+    chunk×chunk triangle inside each chunk). Extra memory O(L·m + m·d + chunk²); no L×L array.
+
+    Parameters
+    ----------
+    Q : array, shape (L, d)
+    K : array, shape (L_k, d)
+    V : array, shape (L_k, d_v)
+    m : int ≥ 1, default 256
+        Number of random vectors ω (features: m for "positive", 2m otherwise).
+    kind : {"positive", "hyperbolic", "trig"}
+    orthogonal : bool, default True
+        Orthogonal random features (Haar-correct) instead of i.i.d.
+    causal : bool
+        Query i attends to keys j ≤ i only (needs L = L_k).
+    rng : numpy Generator or int seed
+        Required unless ``omega`` is given.
+    omega : array, shape (m', d), optional
+        Use these random vectors (then ``m``, ``orthogonal`` and ``rng`` are ignored).
+    chunk_size : int, default 128
+        Rows per chunk of the causal prefix sum.
+
+    Returns
+    -------
+    array, shape (L, d_v)
+    """
+    _check_kind(kind)
+    Q, K, V = _check_qkv(Q, K, V)
+    chunk_size = _check_m(chunk_size, "chunk_size")
+    if causal and Q.shape[0] != K.shape[0]:
+        raise ValueError(f"causal attention needs as many queries as keys, got {Q.shape[0]} and {K.shape[0]}")
+    if omega is None:
+        m = _check_m(m)
+        omega = gaussian_random_matrix(m, Q.shape[1], orthogonal=orthogonal, rng=_check_rng(rng))
+    Qp, Kp = favor_features(Q, K, omega, kind)
+    return _favor_from_features(Qp, Kp, V, causal, chunk_size)
+
+
+def favor_attention_matrix(Q, K, omega, kind: str = "positive", *, causal: bool = False) -> np.ndarray:
+    """The L×L_k matrix D⁻¹ Q′K′ᵀ that FAVOR+ implicitly applies to V — for small L (plots)."""
+    Qp, Kp = favor_features(Q, K, omega, kind)
+    A = Qp @ Kp.T
+    if causal:
+        A = np.tril(A)
+    den = A.sum(axis=1, keepdims=True)
+    return A / np.where(den == 0, np.finfo(A.dtype).tiny, den)
+
+
+def relative_error(approx, exact) -> float:
+    """‖approx − exact‖_F / ‖exact‖_F."""
+    approx = np.asarray(approx, dtype=float)
+    exact = np.asarray(exact, dtype=float)
+    if approx.shape != exact.shape:
+        raise ValueError(f"shapes differ: {approx.shape} vs {exact.shape}")
+    return float(np.linalg.norm(approx - exact) / np.linalg.norm(exact))
+
+
+def attention_flops(L: int, d: int, m: int | None = None) -> float:
+    """Floating-point operations of the matrix products (2 per multiply-add).
+
+    Exact (m=None): QKᵀ and AV, 4·L²·d. FAVOR+ (bidirectional, positive): QΩᵀ, KΩᵀ, K′ᵀV, Q′(K′ᵀV),
+    8·L·m·d (the +1 column for D and the exp's are not counted).
+    """
+    if m is None:
+        return 4.0 * L * L * d
+    return 8.0 * L * m * d
+
+
+def attention_bytes(L: int, d: int, m: int | None = None, itemsize: int = 8) -> int:
+    """Bytes of the largest intermediate arrays: L² for exact (m=None); 2Lm + m(d+1) + L(d+1) for FAVOR+."""
+    if m is None:
+        return int(L) * int(L) * itemsize
+    return (2 * L * m + m * (d + 1) + L * (d + 1)) * itemsize

@@ -1,0 +1,332 @@
+"""Lecture 1 — the lecture's experiments: ``compute_*(params) -> result`` dataclasses.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from course_utils.performer.attention import attention_matrix, favor_attention, favor_attention_matrix, relative_error
+from course_utils.performer.features import (
+    KINDS,
+    _check_kind,
+    _check_m,
+    _check_rng,
+    _orthogonal_gaussian_batch,
+    gaussian_kernel,
+    gaussian_random_matrix,
+    kernel_estimator_mse,
+    monte_carlo_mse,
+    orthogonal_mse_bound,
+    polynomial_features,
+    rff_features,
+)
+
+
+def format_mean_se(mean: float, stderr: float, sig: int = 2) -> str:
+    """``"mean ± stderr"`` with the standard error to ``sig`` significant digits and the mean to the same decimals.
+
+    A Monte-Carlo mean is only known to about its standard error: digits beyond it are noise.
+    A zero standard error (an exact value) prints the mean with four decimals.
+    """
+    mean, stderr = float(mean), float(stderr)
+    if not (math.isfinite(mean) and math.isfinite(stderr)) or stderr < 0:
+        raise ValueError(f"mean and stderr must be finite and stderr >= 0, got {mean!r}, {stderr!r}")
+    sig = _check_m(sig, "sig")
+    if stderr == 0:
+        return f"{mean:.4f} ± 0"
+    decimals = max(0, sig - 1 - math.floor(math.log10(stderr)))
+    return f"{mean:.{decimals}f} ± {stderr:.{decimals}f}"
+
+
+# ============================================================================ lecture computations
+# The compute_* functions below feed the notebook's figures and widgets (course_utils.performer.plots).
+
+@dataclass
+class PolynomialDemo:
+    """Section 2: the kernel (xᵀy)² computed directly and through its explicit feature map."""
+
+    kernel: np.ndarray          # (n, n) (xᵀy)²
+    via_features: np.ndarray    # (n, n) φ(x)ᵀφ(y)
+    n_features: int             # d²
+    max_abs_difference: float
+
+
+def compute_polynomial_demo(n: int = 5, d: int = 3, *, rng: np.random.Generator) -> PolynomialDemo:
+    """Compare (xᵀy)² with φ(x)ᵀφ(y), φ(x) = vec(xxᵀ), on n random points of ℝᵈ."""
+    rng = _check_rng(rng)
+    X = rng.standard_normal((_check_m(n, "n"), _check_m(d, "d")))
+    kernel = (X @ X.T) ** 2
+    phi = polynomial_features(X)
+    via = phi @ phi.T
+    return PolynomialDemo(kernel, via, phi.shape[1], float(np.abs(kernel - via).max()))
+
+
+@dataclass
+class RFFError:
+    """Section 3: relative Frobenius error of the random-Fourier-feature kernel matrix vs m."""
+
+    m_values: np.ndarray      # (k,)
+    errors: np.ndarray        # (k,) mean over trials of ‖K̂ − K‖_F / ‖K‖_F
+    errors_std: np.ndarray    # (k,) standard deviation over trials
+    errors_stderr: np.ndarray  # (k,) standard error of the mean: sample std (ddof=1) / √n_trials
+    trial_errors: np.ndarray  # (n_trials, k) the error of every trial
+    X: np.ndarray             # (n, d) the points
+    exact: np.ndarray         # (n, n) Gaussian kernel matrix
+    omegas: np.ndarray        # (n_trials, m_max, d)
+    phases: np.ndarray        # (n_trials, m_max)
+
+
+def compute_rff_error(m_values=tuple(2**k for k in range(12)), *, n: int = 40, d: int = 3, n_trials: int = 8,
+                      seed: int = 0) -> RFFError:
+    """Kernel-matrix error of random Fourier features for each m (the first m of m_max features)."""
+    m_values = np.asarray(m_values)
+    if m_values.ndim != 1 or m_values.size == 0 or np.any(m_values < 1) or not np.issubdtype(m_values.dtype, np.integer):
+        raise ValueError(f"m_values must be a non-empty 1-d sequence of integers ≥ 1, got {m_values!r}")
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2, 2, size=(_check_m(n, "n"), _check_m(d, "d")))
+    exact = gaussian_kernel(X, X)
+    m_max = int(m_values.max())
+    omegas = rng.standard_normal((n_trials, m_max, d))
+    phases = rng.uniform(0, 2 * np.pi, size=(n_trials, m_max))
+    errs = np.empty((n_trials, m_values.size))
+    for t in range(n_trials):
+        Z = np.cos(X @ omegas[t].T + phases[t])  # (n, m_max); √(2/m) applied per m below
+        for i, m in enumerate(m_values):
+            approx = (2.0 / m) * Z[:, :m] @ Z[:, :m].T
+            errs[t, i] = np.linalg.norm(approx - exact) / np.linalg.norm(exact)
+    stderr = errs.std(0, ddof=1) / math.sqrt(n_trials) if n_trials > 1 else np.full(m_values.size, np.nan)
+    return RFFError(m_values, errs.mean(0), errs.std(0), stderr, errs, X, exact, omegas, phases)
+
+
+def rff_loglog_slope(result: RFFError, m_min: int = 16) -> tuple[float, float]:
+    """Slope of log(error) against log(m) for m ≥ ``m_min``: mean over trials and its standard error.
+
+    Each trial's errors get their own least-squares line; the slopes are independent across
+    trials, so their sample std (ddof=1) / √n_trials is the standard error of the mean slope.
+    1/√m convergence means a slope of −1/2.
+    """
+    keep = result.m_values >= m_min
+    if keep.sum() < 2:
+        raise ValueError(f"need at least two m values ≥ m_min = {m_min}, got {result.m_values.tolist()}")
+    logm = np.log(result.m_values[keep])
+    slopes = np.array([np.polyfit(logm, np.log(e[keep]), 1)[0] for e in result.trial_errors])
+    se = float(slopes.std(ddof=1) / math.sqrt(slopes.size)) if slopes.size > 1 else math.nan
+    return float(slopes.mean()), se
+
+
+def rff_kernel_matrix(result: RFFError, m: int, trial: int = 0) -> np.ndarray:
+    """The RFF approximation K̂ (n, n) with the first m features of one trial of ``result``."""
+    m = _check_m(m)
+    if m > result.omegas.shape[1]:
+        raise ValueError(f"m = {m} exceeds the {result.omegas.shape[1]} precomputed features")
+    phi = rff_features(result.X, result.omegas[trial, :m], result.phases[trial, :m])
+    return phi @ phi.T
+
+
+@dataclass
+class SoftmaxMSECurves:
+    """Section 4: Lemma 2 against Monte Carlo, as a function of the kernel value SM(x, y)."""
+
+    kernel_values: np.ndarray          # (k,) SM(x, y) for each pair
+    theory: dict[str, np.ndarray]      # kind -> (k,) Lemma 2 MSE
+    monte_carlo: dict[str, np.ndarray]  # kind -> (k,) measured MSE
+    monte_carlo_stderr: dict[str, np.ndarray]  # kind -> (k,) standard error of the measured MSE
+    m: int
+    radius: float
+    n_trials: int                      # Monte-Carlo draws per point
+
+
+def compute_softmax_mse_curves(*, m: int = 16, d: int = 16, radius: float = 1.0, n_points: int = 9,
+                               n_trials: int = 2000, seed: int = 0) -> SoftmaxMSECurves:
+    """MSE of the three estimators of SM(x, y) for ‖x‖ = ‖y‖ = radius and angles from 0 to π.
+
+    SM(x, y) = exp(r² cos θ) then sweeps from near exp(r²) down to near exp(−r²) (small = small attention
+    weight); the angles are ``n_points`` interior points of [0, π].
+    """
+    rng = np.random.default_rng(seed)
+    d = _check_m(d, "d")
+    if d < 2:
+        raise ValueError("d must be at least 2 to vary the angle between x and y")
+    thetas = np.linspace(0, np.pi, n_points + 2)[1:-1]  # endpoints excluded: there one MSE is exactly 0
+    u = np.zeros(d)
+    u[0] = 1
+    w = np.zeros(d)
+    w[1] = 1
+    theory = {k: np.empty(n_points) for k in KINDS}
+    mc = {k: np.empty(n_points) for k in KINDS}
+    mc_se = {k: np.empty(n_points) for k in KINDS}
+    values = np.empty(n_points)
+    for i, th in enumerate(thetas):
+        x = radius * u
+        y = radius * (np.cos(th) * u + np.sin(th) * w)
+        values[i] = math.exp(float(x @ y))
+        for kind in KINDS:
+            theory[kind][i] = kernel_estimator_mse(x, y, m, kind)
+            r = monte_carlo_mse(x, y, m, kind, n_trials=n_trials, rng=rng)
+            mc[kind][i], mc_se[kind][i] = r.mse, r.mse_stderr
+    return SoftmaxMSECurves(values, theory, mc, mc_se, m, radius, int(n_trials))
+
+
+@dataclass
+class QRSignPitfall:
+    """Section 5: the orthogonal estimator of SM(x, y) with and without the QR sign fix."""
+
+    true_value: float
+    mean_without_fix: float
+    stderr_without_fix: float
+    mean_with_fix: float
+    stderr_with_fix: float
+    mean_iid: float
+    stderr_iid: float
+    frac_negative_without_fix: float   # fraction of draws whose first row has ω₁₁ < 0
+    frac_negative_with_fix: float
+    estimates_without_fix: np.ndarray  # (n_trials,)
+    estimates_with_fix: np.ndarray     # (n_trials,)
+    stderr_frac_negative_with_fix: float  # standard error of that share (Haar: exactly 1/2)
+    n_sign_draws: int                  # draws behind the two shares
+
+
+def compute_qr_sign_pitfall(*, d: int = 4, m: int = 4, x_norm: float = 0.5, n_trials: int = 20000,
+                            seed: int = 0) -> QRSignPitfall:
+    """Mean of the orthogonal positive-feature estimator of SM(x, x), x = x_norm·e₁, d = m = 4.
+
+    Without the sign fix, ``np.linalg.qr`` returns Q whose first column always has a
+    negative first entry (LAPACK's Householder convention), so the first random vector
+    always points away from e₁ and the estimator is biased low.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.zeros(_check_m(d, "d"))
+    x[0] = x_norm
+    res = {}
+    neg = {}
+    n_sign = 2000
+    for fix in (False, True):
+        r = monte_carlo_mse(x, x, m, "positive", orthogonal=True, n_trials=n_trials, rng=rng, sign_fix=fix)
+        res[fix] = r
+        neg[fix] = (_orthogonal_gaussian_batch(n_sign, m, d, rng, fix)[:, 0, 0] < 0).astype(float)
+    iid = monte_carlo_mse(x, x, m, "positive", orthogonal=False, n_trials=n_trials, rng=rng)
+    se = {f: float(res[f].estimates.std(ddof=1) / math.sqrt(n_trials)) for f in res}
+    return QRSignPitfall(res[True].true_value, res[False].mean, se[False], res[True].mean, se[True], iid.mean,
+                         float(iid.estimates.std(ddof=1) / math.sqrt(n_trials)), float(neg[False].mean()),
+                         float(neg[True].mean()), res[False].estimates, res[True].estimates,
+                         float(neg[True].std(ddof=1) / math.sqrt(n_sign)), n_sign)
+
+
+@dataclass
+class OrthogonalGain:
+    """Section 5: MSE of i.i.d. vs orthogonal positive features (m ≤ d) and Theorem 2's bound."""
+
+    m_values: np.ndarray
+    mse_iid: np.ndarray
+    mse_orthogonal: np.ndarray
+    stderr_iid: np.ndarray
+    stderr_orthogonal: np.ndarray
+    lemma2: np.ndarray
+    theorem2_bound: np.ndarray
+    n_trials: int                  # Monte-Carlo draws per m and estimator
+
+
+def compute_orthogonal_gain(*, d: int = 16, m_values=(2, 4, 8, 16), x_norm: float = 0.5, n_trials: int = 8000,
+                            seed: int = 0) -> OrthogonalGain:
+    """Monte-Carlo MSE of i.i.d. and orthogonal positive features for x, y at 60°, ‖x‖ = ‖y‖ = x_norm.
+
+    Theorem 2 bounds the *true* orthogonal MSE; a Monte-Carlo estimate may exceed the bound by a
+    few standard errors (``stderr_orthogonal``). For small m the bound is barely below Lemma 2.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.zeros(d)
+    x[0] = x_norm
+    y = np.zeros(d)
+    y[0], y[1] = x_norm * 0.5, x_norm * math.sqrt(3) / 2
+    cols = {k: [] for k in ("iid", "ort", "se_iid", "se_ort", "lem", "thm")}
+    for m in m_values:
+        a = monte_carlo_mse(x, y, m, "positive", orthogonal=False, n_trials=n_trials, rng=rng)
+        b = monte_carlo_mse(x, y, m, "positive", orthogonal=True, n_trials=n_trials, rng=rng)
+        cols["iid"].append(a.mse)
+        cols["ort"].append(b.mse)
+        cols["se_iid"].append(a.mse_stderr)
+        cols["se_ort"].append(b.mse_stderr)
+        cols["lem"].append(kernel_estimator_mse(x, y, m, "positive"))
+        cols["thm"].append(orthogonal_mse_bound(x, y, m))
+    arr = {k: np.array(v) for k, v in cols.items()}
+    return OrthogonalGain(np.asarray(m_values), arr["iid"], arr["ort"], arr["se_iid"], arr["se_ort"], arr["lem"],
+                          arr["thm"], int(n_trials))
+
+
+def demo_qkv(L: int = 32, d: int = 16, *, sharpness: float = 0.7, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Small Q, K, V with a readable attention pattern (a band around the diagonal plus noise).
+
+    q_i and k_j share sinusoidal position codes, so qᵀk is large when |i − j| is small;
+    ``sharpness`` scales Q and K (larger: more peaked attention, smaller weights elsewhere).
+    """
+    rng = np.random.default_rng(seed)
+    L, d = _check_m(L, "L"), _check_m(d, "d")
+    pos = np.arange(L)[:, None]
+    freqs = 1.0 / (L / 4) ** (np.arange(d // 2) / max(1, d // 2))
+    codes = np.zeros((L, d))
+    codes[:, 0:2 * (d // 2):2] = np.cos(pos * freqs)
+    codes[:, 1:2 * (d // 2):2] = np.sin(pos * freqs)
+    Q = sharpness * (codes + 0.3 * rng.standard_normal((L, d)))
+    K = sharpness * (codes + 0.3 * rng.standard_normal((L, d)))
+    V = rng.standard_normal((L, d))
+    return Q, K, V
+
+
+@dataclass
+class FavorDemo:
+    """Section 6: exact and FAVOR+ attention matrices for a small L, and the errors."""
+
+    exact_matrix: np.ndarray   # (L, L)
+    approx_matrix: np.ndarray  # (L, L)
+    output_error: float        # ‖FAVOR+ output − exact output‖_F / ‖exact output‖_F
+    matrix_error: float        # same for the attention matrices
+    m: int
+    kind: str
+    orthogonal: bool
+    causal: bool
+
+
+def compute_favor_demo(m: int = 16, kind: str = "positive", orthogonal: bool = True, causal: bool = False, *,
+                       seed: int = 0, L: int = 32, d: int = 16) -> FavorDemo:
+    """Exact vs FAVOR+ attention on :func:`demo_qkv` data with m random vectors drawn from ``seed``."""
+    _check_kind(kind)
+    m = _check_m(m)
+    Q, K, V = demo_qkv(L, d)
+    omega = gaussian_random_matrix(m, d, orthogonal=orthogonal, rng=np.random.default_rng(seed))
+    exact_A = attention_matrix(Q, K, causal=causal)
+    approx_A = favor_attention_matrix(Q, K, omega, kind, causal=causal)
+    out_exact = exact_A @ V
+    out_approx = favor_attention(Q, K, V, omega=omega, kind=kind, causal=causal)
+    return FavorDemo(exact_A, approx_A, relative_error(out_approx, out_exact), relative_error(approx_A, exact_A),
+                     m, kind, orthogonal, causal)
+
+
+@dataclass
+class FavorErrorCurve:
+    """Section 6: mean relative output error of FAVOR+ vs m (over seeds)."""
+
+    m_values: np.ndarray
+    errors: np.ndarray   # (k,) median over seeds
+    n_seeds: int
+    kind: str
+    orthogonal: bool
+    causal: bool
+    lower_quartile: np.ndarray  # (k,) 25 % quantile over seeds: the spread of the error from draw to draw
+    upper_quartile: np.ndarray  # (k,) 75 % quantile over seeds
+
+
+def compute_favor_error_curve(kind: str = "positive", orthogonal: bool = True, causal: bool = False, *,
+                              m_values=(1, 2, 4, 8, 16, 32, 64, 128, 256), n_seeds: int = 9, L: int = 32,
+                              d: int = 16) -> FavorErrorCurve:
+    """Median and quartiles (over ``n_seeds`` feature draws, seeds 0..n_seeds−1) of FAVOR+'s relative output error.
+
+    The median, not the mean: with trigonometric features and small m a draw can make the
+    normaliser D̂ nearly 0 and the error huge, which would dominate a mean.
+    """
+    n_seeds = _check_m(n_seeds, "n_seeds")
+    errs = np.array([[compute_favor_demo(int(m), kind, orthogonal, causal, seed=s, L=L, d=d).output_error
+                      for s in range(n_seeds)] for m in m_values])
+    q25, q75 = np.quantile(errs, [0.25, 0.75], axis=1)
+    return FavorErrorCurve(np.asarray(m_values), np.median(errs, axis=1), n_seeds, kind, orthogonal, causal, q25, q75)

@@ -1,0 +1,119 @@
+"""Lecture 3 — n-gram counting helpers: input checks, counts of the top order, mixture weights.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import chain
+from typing import Iterable
+
+import numpy as np
+
+BOS, EOS, UNK = "<s>", "</s>", "<unk>"
+SMOOTHINGS = ("add-k", "interpolated", "kneser-ney")
+
+
+def check_int(value: object, name: str, minimum: int = 1, hint: str = "") -> int:
+    """``value`` as an int if it is an integer (not a bool) >= ``minimum``; ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}{hint}, got {value!r}")
+    return int(value)
+
+
+def default_lambdas(n: int) -> np.ndarray:
+    """Fixed Jelinek–Mercer weights (λ_0 for the uniform 1/V, λ_1 unigram, …, λ_n), shape (n + 1,).
+
+    λ_0 = 0.01 and the rest proportional to 1, 2, 4, … (higher orders trusted more).
+    """
+    n = check_int(n, "n")
+    rest = 2.0 ** np.arange(n)
+    return np.concatenate([[0.01], 0.99 * rest / rest.sum()])
+
+
+def check_sentences(sentences: object, name: str = "sentences") -> list[list[str]]:
+    """Validate a list of tokenised sentences (lists of str); raise a helpful error otherwise."""
+    if isinstance(sentences, str) or not isinstance(sentences, Iterable):
+        raise TypeError(f"{name} must be a list of sentences, each a list of words (use corpus.tokenize), "
+                        f"got {type(sentences).__name__}")
+    out = list(sentences)
+    if not all(isinstance(sentence, (list, tuple)) for sentence in out):
+        i, bad = next((i, s) for i, s in enumerate(out) if not isinstance(s, (list, tuple)))
+        raise TypeError(f"{name}[{i}] must be a list of words, got {type(bad).__name__} "
+                        f"(split text with corpus.tokenize first)")
+    if not set(map(type, chain.from_iterable(out))) <= {str}:  # fast path; str subclasses take the slow one
+        for i, sentence in enumerate(out):
+            if not all(isinstance(w, str) for w in sentence):
+                raise TypeError(f"{name}[{i}] must contain only str words")
+    if not out:
+        raise ValueError(f"{name} is empty: need at least one sentence")
+    return out
+
+
+def _maximise_mixture_weights(P: np.ndarray, M: np.ndarray, max_iter: int = 1000, tol: float = 1e-12) -> np.ndarray:
+    """Weights λ on the simplex maximising mean log( P λ / M λ ) (held-out log-likelihood of the
+    renormalised interpolation).
+
+    Parameters
+    ----------
+    P : array, shape (N, K)
+        Component probabilities of each held-out token (0 where the component is unavailable).
+    M : array, shape (N, K)
+        1 where the component is available (its context was seen), else 0; column 0 is all ones.
+
+    Returns
+    -------
+    array, shape (K,)
+        λ >= 0 summing to 1 (λ = softmax(θ); gradient descent on θ with Armijo backtracking).
+    """
+    def loss_grad(theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        lam = np.exp(theta - theta.max())
+        lam /= lam.sum()
+        a, b = P @ lam, M @ lam
+        loss = float(-np.mean(np.log(a) - np.log(b)))
+        g_lam = -np.mean(P / a[:, None] - M / b[:, None], axis=0)
+        return loss, lam * (g_lam - lam @ g_lam), lam
+
+    theta = np.zeros(P.shape[1])
+    loss, grad, lam = loss_grad(theta)
+    step = 1.0
+    for _ in range(max_iter):
+        while True:
+            new_loss, new_grad, new_lam = loss_grad(theta - step * grad)
+            if new_loss <= loss - 1e-4 * step * float(grad @ grad) or step < 1e-12:
+                break
+            step *= 0.5
+        if step < 1e-12 or loss - new_loss < tol:
+            if new_loss < loss:
+                lam = new_lam
+            break
+        theta, loss, grad, lam = theta - step * grad, new_loss, new_grad, new_lam
+        step *= 2.0
+    return lam
+
+
+@dataclass(frozen=True)
+class TopOrderCounts:
+    """Training counts behind every target token of some sentences, for a fast add-k sweep.
+
+    Attributes
+    ----------
+    joint : array, shape (N,)
+        c(h w) of each of the N target tokens (``</s>`` included) at the model's order.
+    context : array, shape (N,)
+        c(h) of its context.
+    vocab_size : int
+        V.
+    """
+
+    joint: np.ndarray
+    context: np.ndarray
+    vocab_size: int
+
+    def add_k_perplexity(self, k: float | np.ndarray) -> float | np.ndarray:
+        """Perplexity of the add-k model for one k or an array of k (vectorised over k)."""
+        ks = np.asarray(k, dtype=float)
+        if np.any(~np.isfinite(ks)) or np.any(ks <= 0):
+            raise ValueError(f"k must be finite and > 0, got {k!r}")
+        kk = ks.reshape(-1, 1)
+        logp = np.log2(self.joint + kk) - np.log2(self.context + kk * self.vocab_size)
+        pp = 2.0 ** (-logp.mean(axis=1))
+        return float(pp[0]) if ks.ndim == 0 else pp.reshape(ks.shape)

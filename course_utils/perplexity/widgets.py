@@ -1,0 +1,165 @@
+"""Lecture 3 — the sliders (the die, the branching factor, add-k).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from course_utils.core.widgets import LiveFigure, float_slider, int_slider, live_figure, log_slider
+from course_utils.perplexity.corpus import Corpus
+from course_utils.perplexity.experiments import AddKCurve
+from course_utils.perplexity.metrics import DieResult, compute_branching, compute_die
+from course_utils.perplexity.plots import (
+    _default_add_k_data,
+    _fmt_pp,
+    _legend_text,
+    _note_sticks_out,
+    _relayout,
+    _right_limit_px,
+    add_k_data,
+    draw_add_k_curve,
+    draw_branching,
+    draw_die,
+)
+
+
+def die_readout(result: DieResult) -> str:
+    """One line of text for the die widget."""
+    pp = result.perplexity
+    best = 2 ** result.test_entropy_bits
+    return (f"perplexity on the test rolls = <b>{_fmt_pp(pp)}</b> "
+            f"(cross-entropy {result.cross_entropy_bits:.3f} bits); "
+            f"best possible on these rolls 2<sup>H(test)</sup> = {best:.2f}; "
+            f"model's own 2<sup>H(model)</sup> = {2 ** result.model_entropy_bits:.2f}")
+
+
+def die_widget(p_six: float = 0.58, six_share: float = 0.58, n_rolls: int = 12) -> LiveFigure:
+    """Sliders for the die's P(six), the test set's share of sixes and its number of rolls.
+
+    The figure is drawn once by :func:`draw_die`; a slider move only updates the bars' heights,
+    the legend entry and the title in place. The share slider moves in steps of 1/n_rolls
+    (one more or one fewer six per step).
+    """
+    state: dict = {}
+
+    def update(ax, p_six, six_share, n_rolls):
+        result = compute_die(p_six=p_six, six_share=six_share, n_rolls=n_rolls)
+        if state.get("ax") is not ax or not ax.containers:
+            ax.clear()
+            draw_die(result, ax=ax)
+            state.update(ax=ax, model=ax.containers[0], test=ax.containers[1],
+                         legend_text=_legend_text(ax, ax.containers[1].get_label()))
+            ax.set_title(ax.get_title(), y=1.0)  # fixed title position: no tick label measuring per draw
+        else:
+            for bar, h in zip(state["model"], result.model_probs):
+                bar.set_height(h)
+            for bar, h in zip(state["test"], result.test_freqs):
+                bar.set_height(h)
+            label = f"test set share ({result.outcomes.size} rolls)"
+            state["test"].set_label(label)
+            state["legend_text"].set_text(label)
+            ax.set_title(f"perplexity {_fmt_pp(result.perplexity)}", y=1.0)
+        return die_readout(result)
+
+    controls = {"p_six": float_slider(p_six, 0.0, 1.0, 0.01, description="model P(six)"),
+                "six_share": float_slider(six_share, 0.0, 1.0, 1 / n_rolls, description="sixes in test set"),
+                "n_rolls": int_slider(n_rolls, 1, 60, description="test rolls")}
+
+    def set_share_step(change):
+        controls["six_share"].step = 1 / change["new"]
+
+    controls["n_rolls"].observe(set_share_step, names="value")
+    return live_figure(update, controls, figsize=(9, 4), freeze_layout=True)
+
+
+def branching_widget(k: int = 6, skew: float = 1.0, k_max: int = 30) -> LiveFigure:
+    """Sliders for the number of outcomes k and the skew of a Zipf-like die.
+
+    The figure is drawn once by :func:`draw_branching`; a slider move only updates the Zipf
+    curve, its legend entry, the ring marker and its annotation in place.
+    """
+    state: dict = {}
+
+    def update(ax, k, skew):
+        result = compute_branching(k_max=k_max, skew=skew)
+        i = int(k) - 1
+        if state.get("ax") is not ax or len(ax.lines) != 3:
+            ax.clear()
+            draw_branching(result, ax=ax, k=k)
+            state.update(ax=ax, skewed=ax.lines[1], ring=ax.lines[2], note=ax.texts[0],
+                         legend_text=_legend_text(ax, ax.lines[1].get_label()))
+        else:
+            label = f"Zipf p$_i$ ∝ i$^{{-{result.skew:.2g}}}$: PP = 2$^{{H}}$"
+            state["skewed"].set_ydata(result.skewed)
+            state["skewed"].set_label(label)
+            state["legend_text"].set_text(label)
+            fig = ax.figure
+            if "wide" not in state:  # after the first draw: the frozen layout, if the label fitted in it
+                fits = state["note"].get_window_extent(fig.canvas.get_renderer()).x1 <= _right_limit_px(fig)
+                state.update(wide=ax.get_position() if fits else None, note_out=not fits)
+            state["ring"].set_data([k], [result.skewed[i]])
+            state["note"].xy = (k, result.skewed[i])
+            state["note"].set_text(f"{result.skewed[i]:.2f}")
+            # The layout is frozen after the first draw (freeze_layout); near the right edge the
+            # value label sticks out of the figure, and constrained layout used to make room for it:
+            # solve the layout again whenever the label leaves or re-enters the figure.
+            out = _note_sticks_out(state["note"], state["wide"], ax.get_xlim())
+            if out or state["note_out"]:
+                _relayout(fig)
+            state["note_out"] = out
+        return (f"a {k}-sided Zipf die with skew {skew:.2f} is as uncertain as a fair die with "
+                f"<b>{result.skewed[k - 1]:.2f}</b> faces")
+
+    controls = {"k": int_slider(k, 1, k_max, description="outcomes k"),
+                "skew": float_slider(skew, 0.0, 3.0, 0.05, description="skew")}
+    return live_figure(update, controls, figsize=(9, 4), freeze_layout=True)
+
+
+def add_k_widget(corpus: Corpus | None = None, n: int = 2, k: float = 1.0) -> LiveFigure:
+    """Sliders for the order n and add-k's k: train/test perplexity curves over k (default corpus if None).
+
+    Counts and curves are computed once; a slider move only evaluates one k (numpy, a few ms).
+    """
+    data = _default_add_k_data() if corpus is None else add_k_data(corpus)
+    # one y range for every order (log scale, 5 % margins): the orders compare on the same scale,
+    # and a move of either slider redraws only the curves (a blit, see course_utils.core.blit)
+    values = np.concatenate([np.r_[full.train_pp, full.test_pp, kn] for _, _, full, kn in data.values()])
+    lo, hi = np.log10(values.min()), np.log10(values.max())
+    ylim = 10 ** np.array([lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)])
+
+    state: dict = {}
+
+    def update(ax, n, k):
+        train, test, full, kn = data[n]
+        curve = AddKCurve(n=n, ks=full.ks, train_pp=full.train_pp, test_pp=full.test_pp, k=float(k),
+                          train_at_k=train.add_k_perplexity(k), test_at_k=test.add_k_perplexity(k))
+        if state.get("ax") is not ax or len(ax.lines) != 6:
+            # first call (or someone cleared the axes): draw everything once
+            ax.clear()
+            draw_add_k_curve(curve, ax=ax, reference=kn)
+            state.update(ax=ax, n=n, lines=list(ax.lines), legend_text=_legend_text(ax, ax.lines[5].get_label()))
+            ax.set_title(ax.get_title(), y=1.0)  # fixed title position: no tick label measuring per draw
+            ax.set_ylim(*ylim)
+            return _add_k_readout(curve, kn)
+        train_line, test_line, train_dot, test_dot, vline, ref = state["lines"][:6]
+        train_dot.set_data([curve.k], [curve.train_at_k])
+        test_dot.set_data([curve.k], [curve.test_at_k])
+        vline.set_xdata([curve.k, curve.k])
+        if state["n"] != n:  # another order: other curves, reference line, title and y range
+            state["n"] = n
+            train_line.set_data(curve.ks, curve.train_pp)
+            test_line.set_data(curve.ks, curve.test_pp)
+            ref.set_ydata([kn, kn])
+            label = f"Kneser–Ney test ({kn:.0f})"
+            ref.set_label(label)
+            state["legend_text"].set_text(label)
+            ax.set_title(f"add-k {curve.n}-gram", y=1.0)
+        return _add_k_readout(curve, kn)
+
+    controls = {"n": int_slider(n, 1, 3, description="order n"),
+                "k": log_slider(k, -4, 1, 0.1, description="k")}
+    return live_figure(update, controls, figsize=(9, 4.5), freeze_layout=True)
+
+
+def _add_k_readout(curve: AddKCurve, kn: float) -> str:
+    return (f"add-k {curve.n}-gram, k = {curve.k:.3g}: train PP <b>{curve.train_at_k:.1f}</b>, "
+            f"test PP <b>{curve.test_at_k:.1f}</b> (Kneser–Ney {curve.n}-gram: {kn:.1f})")

@@ -1,0 +1,143 @@
+"""Lecture 2 — input checks, Lp norms, soft thresholding, the elastic-net gauge.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+NORMS = ("l1", "l2", "elasticnet")
+LASSO_METHODS = ("ista", "fista", "cd")
+
+
+# ---------------------------------------------------------------------------------------------
+# validation helpers
+# ---------------------------------------------------------------------------------------------
+
+def _as_finite(a, name: str, ndim: int | None = None) -> np.ndarray:
+    try:
+        arr = np.asarray(a, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__}") from exc
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values; only finite numbers are allowed")
+    return arr
+
+
+def _nonneg(value, name: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}") from exc
+    if not math.isfinite(v) or v < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return v
+
+
+def _check_norm(norm: str) -> str:
+    key = str(norm).lower().replace("_", "").replace("-", "").replace(" ", "")
+    if key not in NORMS:
+        raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
+    return key
+
+
+def _check_l1_ratio(l1_ratio) -> float:
+    r = float(l1_ratio)
+    if not 0.0 <= r <= 1.0:
+        raise ValueError(f"l1_ratio must lie in [0, 1], got {l1_ratio!r}")
+    return r
+
+
+def _check_Xy(X, y) -> tuple[np.ndarray, np.ndarray]:
+    X = _as_finite(X, "X", ndim=2)
+    y = _as_finite(y, "y", ndim=1)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} entries; they must match")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"X must have at least one row and one column, got shape {X.shape}")
+    return X, y
+
+
+def _check_quadratic(H, w_star) -> tuple[np.ndarray, np.ndarray]:
+    H = _as_finite(H, "H", ndim=2)
+    w_star = _as_finite(w_star, "w_star", ndim=1)
+    if H.shape != (2, 2):
+        raise ValueError(f"H must have shape (2, 2) (the geometry is 2-D), got {H.shape}")
+    if w_star.shape != (2,):
+        raise ValueError(f"w_star must have shape (2,), got {w_star.shape}")
+    if not np.allclose(H, H.T, rtol=1e-12, atol=1e-12):
+        raise ValueError("H must be symmetric")
+    H = 0.5 * (H + H.T)
+    lam_min = float(np.linalg.eigvalsh(H)[0])
+    if lam_min <= 1e-12 * max(1.0, float(np.abs(H).max())):
+        raise ValueError(f"H must be positive definite; its smallest eigenvalue is {lam_min:.3g}")
+    return H, w_star
+
+
+# ---------------------------------------------------------------------------------------------
+# norms and proximal maps
+# ---------------------------------------------------------------------------------------------
+
+def lp_norm(w, p: float) -> np.ndarray | float:
+    """The Lp (quasi-)norm ``(sum_i |w_i|^p)^(1/p)`` along the last axis; ``p = inf`` gives ``max |w_i|``.
+
+    Parameters
+    ----------
+    w : array, shape (d,) or (..., d)
+    p : float, p > 0 (``np.inf`` allowed). For ``p < 1`` this is only a quasi-norm: its unit
+        ball is not convex (the midpoint of (1, 0) and (0, 1) has norm ``2^(1/p - 1) > 1``).
+
+    Returns
+    -------
+    float for a vector, array of shape (...) otherwise.
+    """
+    w = _as_finite(w, "w")
+    if w.ndim == 0:
+        raise ValueError("w must be a vector (shape (d,)) or a stack of vectors (shape (..., d)), got a scalar")
+    try:
+        p = float(p)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"p must be a number (or np.inf), got {type(p).__name__}") from exc
+    if math.isnan(p) or p <= 0:
+        raise ValueError(f"p must be > 0 (or np.inf), got {p!r}")
+    a = np.abs(w)
+    if math.isinf(p):
+        out = a.max(axis=-1)
+    else:
+        # scale by the max entry so that large p does not overflow
+        m = a.max(axis=-1, keepdims=True)
+        safe = np.where(m > 0, m, 1.0)
+        out = (np.sum((a / safe) ** p, axis=-1) ** (1.0 / p)) * safe[..., 0]
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def soft_threshold(z, t) -> np.ndarray:
+    """Soft-thresholding ``S(z, t) = sign(z) * max(|z| - t, 0)``, the proximal map of ``t ||.||₁``.
+
+    Parameters
+    ----------
+    z : array, any shape
+    t : float or array broadcastable to z, t >= 0
+
+    Returns
+    -------
+    array, same shape as z; entries with ``|z| <= t`` are exactly 0.
+    """
+    z = _as_finite(z, "z")
+    t_arr = _as_finite(t, "t")
+    if np.any(t_arr < 0):
+        raise ValueError(f"threshold t must be >= 0, got {t!r}")
+    return np.sign(z) * np.maximum(np.abs(z) - t_arr, 0.0)
+
+
+def _soft(z: np.ndarray, t: float) -> np.ndarray:
+    """soft_threshold without input checks (inner loops)."""
+    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
+
+
+def elastic_net_gauge(w, l1_ratio: float = 0.5) -> np.ndarray | float:
+    """The elastic-net norm ``rho ||w||₁ + (1 - rho) ||w||₂`` along the last axis (rho = l1_ratio)."""
+    rho = _check_l1_ratio(l1_ratio)
+    return rho * lp_norm(w, 1) + (1 - rho) * lp_norm(w, 2)

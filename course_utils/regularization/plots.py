@@ -1,0 +1,380 @@
+"""Lecture 2 — ``draw_*(result, ax=None)``: drawing only.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
+
+from course_utils.core.plotting import COLORS, PALETTE, get_ax
+from course_utils.regularization.experiments import (
+    ConstrainedView,
+    DescentResult,
+    DiabetesPaths,
+    PolynomialFit,
+    PosteriorResult,
+    ball_boundary,
+    gaussian_prior_pdf,
+    laplace_prior_pdf,
+    polynomial_data,
+    true_function,
+)
+from course_utils.regularization.norms import lp_norm, soft_threshold
+
+C_L1 = PALETTE["vermillion"]
+C_L2 = PALETTE["blue"]
+C_EN = PALETTE["green"]
+C_DATA = PALETTE["black"]
+NORM_COLORS = {"l1": C_L1, "l2": C_L2, "elasticnet": C_EN}
+NORM_LABELS = {"l1": "L1", "l2": "L2", "elasticnet": "elastic net"}
+P_OPTIONS = [("0.5", 0.5), ("0.75", 0.75), ("1", 1.0), ("1.5", 1.5), ("2", 2.0), ("3", 3.0), ("4", 4.0),
+             ("8", 8.0), ("∞", math.inf)]
+
+
+def _light_log_axis(ax: Axes, which: str = "y", numticks: int = 5) -> None:
+    """Few major ticks with plain labels and no minor ticks on a log axis (fast widget redraws)."""
+    from matplotlib import ticker
+
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    axis.set_major_locator(ticker.LogLocator(numticks=numticks))
+    axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_locator(ticker.NullLocator())
+
+
+def _fixed_layout(live, *, left=0.07, right=0.98, bottom=0.13, top=0.91, wspace=0.25):
+    """Swap the widget figure's constrained layout for fixed margins and redraw.
+
+    Constrained layout measures every tick label on every move (about 2/3 of a redraw);
+    our panels have fixed axis ranges, so fixed margins look the same and redraw faster.
+    """
+    fig = live.fig
+    fig.set_layout_engine("none")
+    fig.subplotpars.update(left=left, right=right, bottom=bottom, top=top, wspace=wspace)
+    for ax in fig.axes:
+        ax.set_position(ax.get_subplotspec().get_position(fig))
+    live.refresh()
+    return live
+
+
+def _fmt_p(p: float) -> str:
+    return "∞" if math.isinf(p) else f"{p:g}"
+
+
+# ---------------------------------------------------------------------------------------------
+# section 1: overfitting
+# ---------------------------------------------------------------------------------------------
+
+def draw_polynomial_fit(fit: PolynomialFit, ax: Axes | None = None) -> Axes:
+    """Training points, the true curve and the fitted polynomial."""
+    ax = get_ax(ax)
+    x_tr, y_tr, _, _ = polynomial_data()
+    ax.plot(fit.x_grid, true_function(fit.x_grid), "--", color=C_DATA, lw=1.5, label="truth")
+    ax.plot(fit.x_grid, fit.y_grid, color=PALETTE["orange"], label=f"degree {fit.degree}")
+    ax.plot(x_tr, y_tr, "o", color=C_L2, label="training data")
+    ax.set_ylim(-2.5, 2.5)
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(loc="lower right", fontsize=11)
+    return ax
+
+
+def draw_degree_curve(curve: tuple[np.ndarray, np.ndarray, np.ndarray], degree: int | None = None,
+                      ax: Axes | None = None) -> Axes:
+    """Train and test mean squared error against the polynomial degree (log scale)."""
+    ax = get_ax(ax)
+    deg, train, test = curve
+    ax.semilogy(deg, np.maximum(train, 1e-6), "o-", color=C_L2, label="train")
+    ax.semilogy(deg, test, "s-", color=C_L1, label="test")
+    if degree is not None:
+        ax.axvline(degree, color="0.5", lw=1.5)
+    ax.set_ylim(1e-3, 1e10)
+    _light_log_axis(ax, numticks=5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("degree")
+    ax.set_ylabel("mean squared error")
+    ax.legend(fontsize=11)
+    return ax
+
+
+def draw_coefficients(fit: PolynomialFit, ax: Axes | None = None) -> Axes:
+    """|coefficient| of each monomial x^k (log scale): they blow up when the fit chases noise."""
+    ax = get_ax(ax)
+    k = np.arange(fit.coef.size)
+    ax.bar(k, np.maximum(np.abs(fit.coef), 1e-3), color=PALETTE["purple"])
+    ax.set_yscale("log")
+    ax.set_ylim(1e-3, 1e6)
+    _light_log_axis(ax, numticks=4)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlim(-0.7, 14.7)
+    ax.set_xlabel("power k of $x^k$")
+    ax.set_ylabel("$|c_k|$")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# section 2: Lp balls
+# ---------------------------------------------------------------------------------------------
+
+def draw_lp_ball(p: float, ax: Axes | None = None, *, references: bool = True) -> Axes:
+    """The unit ball of the Lp norm (filled), faint L1 / L2 / L∞ outlines, and for p < 1 the
+    chord from (1, 0) to (0, 1) whose midpoint leaves the ball (non-convexity)."""
+    ax = get_ax(ax)
+    if references:
+        for q, ls in ((1.0, ":"), (2.0, "--"), (math.inf, "-.")):
+            b = ball_boundary(q, n=401)
+            ax.plot(b[:, 0], b[:, 1], ls, color="0.6", lw=1.2)
+    b = ball_boundary(p, n=801)
+    convex = p >= 1
+    color = C_L2 if convex else C_L1
+    ax.fill(b[:, 0], b[:, 1], color=color, alpha=0.25)
+    ax.plot(b[:, 0], b[:, 1], color=color, label=f"$\\|w\\|_{{{_fmt_p(p)}}} = 1$")
+    if not convex:
+        mid = np.array([0.5, 0.5])
+        ax.plot([1, 0], [0, 1], color=C_DATA, lw=1.5)
+        ax.plot(*mid, "o", color=C_DATA)
+        ax.annotate(f"midpoint: norm {lp_norm(mid, p):.2f} > 1", mid, xytext=(0.35, 1.15), fontsize=12,
+                    arrowprops={"arrowstyle": "->"})
+    ax.set_aspect("equal")
+    ax.set_xlim(-1.35, 1.35)
+    ax.set_ylim(-1.35, 1.35)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.set_title(f"unit ball, p = {_fmt_p(p)}" + ("" if convex else " (not convex)"))
+    return ax
+
+
+def draw_penalty_1d(p: float, ax: Axes | None = None) -> Axes:
+    """The 1-D penalty |w|^p (|w| for p = ∞... max(|w|) in 1-D): a kink at 0 for p <= 1."""
+    ax = get_ax(ax)
+    w = np.linspace(-1.5, 1.5, 601)
+    for q, ls in ((1.0, ":"), (2.0, "--")):
+        ax.plot(w, np.abs(w) ** q, ls, color="0.6", lw=1.2, label=f"$|w|^{{{_fmt_p(q)}}}$")
+    y = np.abs(w) if math.isinf(p) else np.abs(w) ** p
+    ax.plot(w, y, color=C_L2 if p >= 1 else C_L1, label=f"$|w|^{{{_fmt_p(p)}}}$" if not math.isinf(p) else "$|w|$ (p = ∞)")
+    ax.set_ylim(-0.05, 2.3)
+    ax.set_xlabel("w")
+    ax.set_title("penalty on one coordinate")
+    ax.legend(fontsize=11, loc="upper center")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# section 3: penalised ⇔ constrained
+# ---------------------------------------------------------------------------------------------
+
+def _contour_levels(view_min_loss: float) -> np.ndarray:
+    return view_min_loss + np.array([0.05, 0.2, 0.5, 1, 2, 3.5, 5.5, 8, 11, 15, 20])
+
+
+def draw_constrained_view(view: ConstrainedView, ax: Axes | None = None, *, legend: bool = True) -> Axes:
+    """Loss contours, the ball of budget t, w* and the constrained optimum (where the
+    smallest contour touches the ball)."""
+    ax = get_ax(ax)
+    g = view.grid
+    color = NORM_COLORS[view.norm]
+    ax.contour(g[..., 0], g[..., 1], view.loss_grid, levels=_contour_levels(0.0), colors="0.55", linewidths=1.0)
+    ax.fill(view.ball[:, 0], view.ball[:, 1], color=color, alpha=0.25)
+    ax.plot(view.ball[:, 0], view.ball[:, 1], color=color, lw=2, label=f"{NORM_LABELS[view.norm]} ball, t = {view.t:.2f}")
+    sol = view.solution
+    if sol.on_boundary and sol.loss > 0:
+        ax.contour(g[..., 0], g[..., 1], view.loss_grid, levels=[sol.loss], colors=[PALETTE["orange"]], linewidths=2.2)
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.axvline(0, color="0.3", lw=0.8)
+    ax.plot(*view.w_star, "*", ms=16, color=C_DATA, label="$w^*$ (no penalty)")
+    ax.plot(*sol.w, "o", ms=10, color=PALETTE["orange"], mec=C_DATA, label="constrained optimum")
+    ax.set_aspect("equal")
+    ax.set_xlim(-3.5, 3.5)
+    ax.set_ylim(-3.5, 3.5)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    if legend:
+        ax.legend(loc="lower left", fontsize=10)
+    return ax
+
+
+def draw_budget_path(view: ConstrainedView, ax: Axes | None = None) -> Axes:
+    """Both coordinates of the constrained optimum as the budget t grows; shaded where one is exactly 0."""
+    ax = get_ax(ax)
+    ts, ws = view.path_t, view.path_w
+    sparse = np.any(ws == 0.0, axis=1) & np.any(ws != 0.0, axis=1)
+    if sparse.any():
+        ax.fill_between(ts, 0, 1, where=sparse, transform=ax.get_xaxis_transform(), color=C_L1, alpha=0.12,
+                        step="mid", label="one coordinate exactly 0")
+    ax.plot(ts, ws[:, 0], color=PALETTE["blue"], label="$w_1$")
+    ax.plot(ts, ws[:, 1], color=PALETTE["orange"], label="$w_2$")
+    ax.axvline(view.t, color="0.4", lw=1.5)
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.set_xlabel("budget t")
+    ax.set_ylabel("optimum")
+    ax.set_title(f"{NORM_LABELS[view.norm]}: optimum vs budget")
+    ax.legend(fontsize=10, loc="best")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# section 4: gradients and trajectories
+# ---------------------------------------------------------------------------------------------
+
+METHOD_LABELS = {"gd": "gradient descent, L2 penalty", "subgradient": "subgradient descent, L1 penalty",
+                 "ista": "ISTA (proximal gradient), L1 penalty"}
+
+
+def draw_descent(res: DescentResult, ax: Axes | None = None) -> Axes:
+    """Contours of the penalised objective and the method's trajectory."""
+    ax = get_ax(ax)
+    g = res.grid
+    obj = res.objective_grid
+    lo = float(obj.min())
+    ax.contour(g[..., 0], g[..., 1], obj, levels=lo + np.array([0.05, 0.3, 1, 2, 4, 7, 11, 16, 22, 30]),
+               colors="0.55", linewidths=1.0)
+    color = C_L2 if res.method == "gd" else C_L1
+    ax.plot(res.path[:, 0], res.path[:, 1], ".-", color=color, lw=1.5, ms=6, label=METHOD_LABELS[res.method])
+    ax.plot(*res.path[0], "s", color=C_DATA, ms=8)
+    ax.plot(*res.w_star, "*", ms=15, color=C_DATA, label="$w^*$")
+    ax.plot(*res.w_opt, "o", ms=10, color=PALETTE["orange"], mec=C_DATA, label="penalised optimum")
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.axvline(0, color="0.3", lw=0.8)
+    ax.set_aspect("equal")
+    ax.set_xlim(-3.5, 3.5)
+    ax.set_ylim(-3.5, 3.5)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.legend(loc="lower left", fontsize=10)
+    return ax
+
+
+def draw_descent_coordinates(res: DescentResult, ax: Axes | None = None) -> Axes:
+    """|w_2| along the iterations (log scale): ISTA drops to exactly 0 (drawn at the floor)."""
+    ax = get_ax(ax)
+    floor = 1e-12
+    k = np.arange(res.path.shape[0])
+    for j, c in ((0, PALETTE["blue"]), (1, PALETTE["orange"])):
+        vals = np.abs(res.path[:, j])
+        ax.semilogy(k, np.maximum(vals, floor), "o-", ms=3, color=c, label=f"$|w_{j + 1}|$")
+        zero = vals == 0
+        if zero.any():
+            ax.semilogy(k[zero], np.full(zero.sum(), floor), "x", ms=8, color=C_DATA)
+    ax.axhline(floor, color="0.5", lw=1, ls=":")
+    ax.text(0, floor * 3, "exactly 0 (×)", fontsize=11, color="0.3")
+    ax.set_ylim(floor / 3, 20)
+    _light_log_axis(ax, numticks=5)
+    ax.set_xlabel("iteration")
+    ax.set_title("coordinates along the run")
+    ax.legend(fontsize=11, loc="center right")
+    return ax
+
+
+def draw_shrinkage(alpha: float = 1.0, lam: float = 1.0, ax: Axes | None = None) -> Axes:
+    """Orthonormal design: the lasso soft-thresholds the least-squares coefficient z, ridge shrinks it
+    uniformly by 1/(1 + λ)."""
+    ax = get_ax(ax)
+    z = np.linspace(-4, 4, 401)
+    ax.plot(z, z, ":", color="0.5", lw=1.5, label="least squares: $z$")
+    ax.plot(z, soft_threshold(z, alpha), color=C_L1, label=f"lasso: $S(z, {alpha:g})$")
+    ax.plot(z, z / (1 + lam), "--", color=C_L2, label=f"ridge: $z/(1+{lam:g})$")
+    ax.axvspan(-alpha, alpha, color=C_L1, alpha=0.1)
+    ax.set_title("orthonormal design: exact zeros vs shrinkage")
+    ax.set_xlabel("least-squares coefficient $z = x_j^\\top y$")
+    ax.set_ylabel("regularised coefficient")
+    ax.set_aspect("equal")
+    ax.legend(fontsize=11, loc="upper left")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# section 5: diabetes
+# ---------------------------------------------------------------------------------------------
+
+def draw_lasso_path(res: DiabetesPaths, ax: Axes | None = None, *, alpha: float | None = None) -> Axes:
+    """Lasso coefficients (ours, solid; scikit-learn, dots) against α (sklearn Lasso scaling)."""
+    ax = get_ax(ax)
+    for j, name in enumerate(res.names):
+        c = COLORS[j % 8]
+        ls = "-" if j < 8 else "--"
+        ax.semilogx(res.alphas, res.lasso_coefs[:, j], ls, color=c, lw=2, label=name)
+        ax.semilogx(res.alphas[::4], res.sklearn_coefs[::4, j], ".", color=c, ms=5)
+    ax.axvline(res.cv_alpha, color="0.3", ls=":", lw=1.5)
+    if alpha is not None:
+        ax.axvline(alpha, color=C_DATA, lw=1.5)
+    _light_log_axis(ax, "x")
+    ax.set_xlabel("α (Lasso)")
+    ax.set_ylabel("coefficient")
+    ax.set_title("lasso path (dots: scikit-learn)")
+    ax.invert_xaxis()
+    return ax
+
+
+def draw_ridge_path(res: DiabetesPaths, ax: Axes | None = None) -> Axes:
+    """Ridge coefficients against λ (sklearn Ridge scaling): they shrink but never reach 0."""
+    ax = get_ax(ax)
+    for j, name in enumerate(res.names):
+        c = COLORS[j % 8]
+        ax.semilogx(res.ridge_lams, res.ridge_coefs[:, j], "-" if j < 8 else "--", color=c, lw=2, label=name)
+    ax.set_xlabel("λ (Ridge)")
+    ax.set_ylabel("coefficient")
+    ax.set_title("ridge path")
+    ax.invert_xaxis()
+    ax.legend(fontsize=9, ncol=2, loc="upper left")
+    return ax
+
+
+def draw_nonzeros(res: DiabetesPaths, ax: Axes | None = None) -> Axes:
+    """Number of non-zero lasso coefficients against α, and LassoCV's choice."""
+    ax = get_ax(ax)
+    ax.semilogx(res.alphas, res.n_nonzero, drawstyle="steps-mid", color=C_L1)
+    ax.axvline(res.cv_alpha, color="0.3", ls=":", lw=1.5, label=f"LassoCV α = {res.cv_alpha:.3g}")
+    ax.set_xlabel("α (Lasso)")
+    ax.set_ylabel("non-zero coefficients")
+    ax.set_ylim(-0.3, 10.5)
+    ax.invert_xaxis()
+    ax.legend(fontsize=11, loc="upper left")
+    return ax
+
+
+def draw_cv_curve(res: DiabetesPaths, ax: Axes | None = None) -> Axes:
+    """Mean 5-fold cross-validated MSE against α."""
+    ax = get_ax(ax)
+    ax.semilogx(res.cv_alphas, res.cv_mse, color=C_L2)
+    ax.axvline(res.cv_alpha, color="0.3", ls=":", lw=1.5, label=f"best α = {res.cv_alpha:.3g}")
+    ax.set_xlabel("α (Lasso)")
+    ax.set_ylabel("CV mean squared error")
+    ax.invert_xaxis()
+    ax.legend(fontsize=11)
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# section 6: Bayesian view
+# ---------------------------------------------------------------------------------------------
+
+def draw_priors(ax: Axes | None = None, *, variance: float = 1.0) -> Axes:
+    """Gaussian and Laplace densities with the same variance: the Laplace is peaked at 0 with heavier tails."""
+    ax = get_ax(ax)
+    w = np.linspace(-4, 4, 801)
+    tau = math.sqrt(variance)
+    b = math.sqrt(variance / 2)
+    ax.plot(w, gaussian_prior_pdf(w, tau), color=C_L2, label=f"Gaussian N(0, {variance:g}) → L2")
+    ax.plot(w, laplace_prior_pdf(w, b), color=C_L1, label=f"Laplace(0, {b:.3g}) → L1")
+    ax.set_xlabel("w")
+    ax.set_ylabel("prior density")
+    ax.legend(fontsize=11)
+    return ax
+
+
+def draw_posterior(res: PosteriorResult, z: float, ax: Axes | None = None) -> Axes:
+    """Prior, likelihood and posterior of one coefficient, with the MAP and the posterior mean."""
+    ax = get_ax(ax)
+    color = C_L2 if res.prior == "gaussian" else C_L1
+    ax.plot(res.grid, res.prior_pdf, "--", color=color, lw=1.8, label=f"{res.prior} prior")
+    ax.plot(res.grid, res.likelihood, ":", color="0.4", lw=1.8, label=f"likelihood (z = {z:.2f})")
+    ax.plot(res.grid, res.posterior, color=PALETTE["purple"], label="posterior")
+    ax.axvline(res.map_estimate, color=C_DATA, lw=1.8, label=f"MAP = {res.map_estimate:.3f}")
+    ax.axvline(res.posterior_mean, color=PALETTE["orange"], lw=1.8, ls="-.", label=f"mean = {res.posterior_mean:.3f}")
+    ax.set_xlim(-4, 4)
+    ax.set_ylim(0, 1.5)
+    ax.set_xlabel("w")
+    ax.legend(fontsize=10, loc="upper left")
+    return ax
