@@ -32,7 +32,7 @@ help:
 	@echo "make figures  - regenerate figures/ from course_utils"
 	@echo "make bench    - run every benchmark in benchmarks/ and print its tables"
 	@echo "make handouts - write build/handouts/<lecture>.html: each lecture as offline HTML (text, figures; no sliders)"
-	@echo "make execute  - re-execute every notebook in a fresh kernel and save it (maintainers)"
+	@echo "make execute  - build every notebooks/NN_*.ipynb from its .md in a fresh kernel (NOTEBOOK=notebooks/03_....md for one)"
 	@echo "make lint     - ruff (rules in pyproject.toml), and the shared notebook lint where ../shared exists"
 
 # Stops with the list of supported releases when $(PYTHON) is missing or another release.
@@ -83,8 +83,10 @@ bench: $(STAMP) $(BSTAMP)
 handouts: $(STAMP)
 	$(BIN)/python -m course_utils.tools.handouts
 
+# Build notebooks/NN_*.ipynb from their MyST sources (notebooks/NN_*.md) in a fresh kernel, saved executed.
+NOTEBOOK ?=
 execute: $(STAMP)
-	$(BIN)/python -c 'import glob; from course_utils.tools.notebook_tools import execute_notebook; [print("executed", execute_notebook(p).name) for p in sorted(glob.glob("notebooks/*.ipynb"))]'
+	$(BIN)/python -m course_utils.tools.notebook_tools $(NOTEBOOK)
 
 # ruff (rules in pyproject.toml); the shared notebook lint too where ../shared exists (maintainers, CI)
 lint: $(STAMP)

@@ -9,7 +9,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 LECTURES = [p for p in ALL if not p.name.startswith("00_")]
 SLIDE_TYPES = {"slide", "subslide", "fragment", None, "skip", "notes"}  # None = stack under (not "-")
-MAX_BYTES = 3 * 1024 * 1024
+MAX_BYTES = 1024 * 1024  # each picture stored once (no widget state): make execute keeps lectures under 1 MB
 MAX_DEF_LINES = 12  # notebooks stay thin: longer helpers belong in course_utils
 
 
@@ -47,7 +47,19 @@ def test_executed_in_order_without_errors(path):
             assert out.get("output_type") != "error", f"cell {i} stores an error: {out.get('ename')}"
             if out.get("name") == "stderr":
                 assert "Warning" not in "".join(out.get("text", "")), f"cell {i} prints a warning"
-    assert path.stat().st_size < MAX_BYTES, f"{path.name} is larger than 3 MB: shrink stored images"
+    assert path.stat().st_size < MAX_BYTES, (
+        f"{path.name} is larger than 1 MB: rebuild it with make execute (no widget state, one copy of each "
+        "picture), then shrink the largest stored figures")
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_each_picture_is_stored_once(path):
+    """No widget state and no widget views: a LiveFigure's picture is stored once, as its static image/png."""
+    nb = load(path)
+    assert "widgets" not in nb["metadata"], "widget state is stored (a second copy of every picture): make execute"
+    views = [i for i, c in enumerate(nb["cells"]) for o in c.get("outputs", [])
+             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert not views, f"cells {views} store a widget view (drawable only with a kernel): make execute"
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)

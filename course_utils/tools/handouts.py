@@ -8,7 +8,9 @@ kernel, in memory: the .ipynb files are never changed).
 
 What works without a kernel: reading, code, printed numbers, figures. Interactive widgets
 cannot recompute anything in a static page: a LiveFigure shows its picture at the sliders'
-default values (its static ``image/png`` fallback) with a note; other widgets show a note.
+default values (its static ``image/png`` fallback) with a note; other widgets show a note. The stored
+notebooks keep only that fallback (no widget view, no widget state: ``notebook_tools``), marked
+``metadata.course_utils.static_widget`` in the output.
 Math (``$...$`` and ``$$...$$`` in markdown) is converted to MathML when the handout is built
 (``latex2mathml``), which browsers draw natively: no MathJax, no script, no network. An
 expression the converter cannot handle stays as its LaTeX source. The LaTeX of every formula
@@ -114,8 +116,11 @@ def static_outputs(nb):
         outputs = []
         for out in cell.get("outputs", []):
             data = out.get("data", {})
-            if out.get("output_type") in ("display_data", "execute_result") and WIDGET_VIEW in data:
-                data.pop(WIDGET_VIEW)
+            # a widget as the kernel sent it (a view), or as make execute stores it (its static
+            # image/png or text/plain, marked in the output's metadata by notebook_tools)
+            stored_static = out.get("metadata", {}).get("course_utils", {}).get("static_widget")
+            if out.get("output_type") in ("display_data", "execute_result") and (WIDGET_VIEW in data or stored_static):
+                data.pop(WIDGET_VIEW, None)
                 if "image/png" in data:
                     data.pop("text/plain", None)
                     outputs.append(out)
