@@ -99,3 +99,80 @@ def test_solution_is_hidden_until_revealed():
     assert button.description == "Hide solution"
     button.value = False
     assert button.description == "Show solution" and out.outputs == ()
+
+
+# --------------------------------------------------------------------------- traps: typical wrong answers
+def test_compare_value_traps_give_their_hint():
+    traps = [(6.0, "arithmetic mean"), (0.25, "inverse")]
+    ok, message = compare_value(6.0, 4.0, name="PP", traps=traps)
+    assert not ok and message == "arithmetic mean"
+    ok, message = compare_value(6.003, 4.0, name="PP", traps=traps)      # a rounded trap value still matches
+    assert not ok and message == "arithmetic mean"
+    ok, message = compare_value(0.1 + 0.15, 4.0, name="PP", traps=traps)  # floats compared with a tolerance
+    assert not ok and message == "inverse"
+    assert compare_value(4.0, 4.0, traps=traps)[0]                        # the right answer passes
+    ok, message = compare_value(8.0, 4.0, name="PP", traps=traps)         # no trap: the generic hints
+    assert not ok and "twice" in message
+    assert not compare_value(6.0, 4.0, traps=traps, trap_rtol=0, trap_atol=0)[0]
+    assert "arithmetic" not in compare_value(6.1, 4.0, traps=traps, trap_rtol=0)[1]
+
+
+def test_compare_array_traps():
+    expected = np.array([2.0, 0.0])
+    traps = [(np.array([1.5, -0.25]), "ridge shrinkage")]
+    assert compare_array([2.0, 0.0], expected, traps=traps)[0]
+    ok, message = compare_array([1.5, -0.25], expected, traps=traps)
+    assert not ok and message == "ridge shrinkage"
+    ok, message = compare_array([1.5, -0.25, 0.0], expected, traps=traps)
+    assert not ok and "shape" in message
+
+
+def _lecture_exercises():
+    from course_utils.kg import exercises as kg_ex
+    from course_utils.performer import exercises as perf_ex
+    from course_utils.perplexity import exercises as pp_ex
+    from course_utils.regularization import exercises as reg_ex
+
+    G = perf_ex.qr_exercise_matrix()
+    q, r = np.linalg.qr(G)
+    solutions = {
+        # the value each solution text gives
+        "performer-crossover": 512, "performer-trig-mse": 3.560, "performer-haar-q": q * np.sign(np.diag(r)),
+        "performer-stabilise": "a",
+        "soft-threshold": [2, 0, 0.2, -1], "alpha-max": 2.1480, "l1-corner": [1, 0], "map-prior": "laplace",
+        "unfair-die": 4.47, "bits-to-perplexity": 170, "add-one": 0.00226, "unsmoothed-test": "infinite",
+        "compare-vocabularies": "cannot tell",
+        "rescal-parameters": 625_000, "auc-pr-by-hand": 0.7556, "filtered-rank": 3, "world-assumption": "closed",
+    }
+    exercises = [*perf_ex.EXERCISES, *reg_ex.EXERCISES, *pp_ex.EXERCISES, *kg_ex.EXERCISES]
+    return exercises, solutions
+
+
+def test_every_exercise_accepts_the_value_its_solution_text_gives(capsys):
+    exercises, solutions = _lecture_exercises()
+    assert {ex.key for ex in exercises} == set(solutions)
+    for ex in exercises:
+        answer = solutions[ex.key]
+        if not isinstance(answer, str) and np.ndim(answer) == 0:
+            assert str(answer).rstrip("0").rstrip(".").replace("_", "") in ex.solution.replace(",", "").replace("_", "") \
+                or ex.key in ("rescal-parameters",), f"{ex.key}: {answer} is not in the solution text"
+        assert ex.check(answer), f"{ex.key} rejects its solution {answer!r}: {capsys.readouterr().out}"
+
+
+@pytest.mark.parametrize("key, wrong, fragment", [
+    ("performer-crossover", 256, "four"),
+    ("performer-trig-mse", 0.0, "positive"),
+    ("soft-threshold", [1.5, -0.25, 0.6, -1.0], "ridge"),
+    ("alpha-max", 2.1480435755 * 442, "n = 442"),
+    ("l1-corner", [0.970, 0.243], "L2 ball"),
+    ("unfair-die", 6.0, "geometric"),
+    ("rescal-parameters", 502_500, "every one of the K"),
+    ("auc-pr-by-hand", 0.6, "last threshold"),
+    ("filtered-rank", 1 / 3, "reciprocal"),
+    ("filtered-rank", 0.333, "reciprocal"),
+])
+def test_every_lecture_checker_uses_the_traps(key, wrong, fragment, capsys):
+    exercises, _ = _lecture_exercises()
+    ex = next(e for e in exercises if e.key == key)
+    assert not ex.check(wrong)
+    assert fragment in capsys.readouterr().out

@@ -20,12 +20,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence, Tuple
 
 import numpy as np
 
 #: A checker returns (is_correct, message). The message is shown as it is.
 Checker = Callable[[Any], "tuple[bool, str]"]
+
+#: Typical wrong answers and the hint each one gets: ``[(wrong_value, hint), ...]``.
+Traps = Sequence[Tuple[Any, str]]
+
+
+def _trap_tolerances(rtol: float, atol: float, trap_rtol: float | None, trap_atol: float | None) -> tuple[float, float]:
+    """A trap matches within ``trap_rtol`` (default ``max(rtol, 1e-3)``: a student's rounded value of the
+    typical mistake still gets its hint) and ``trap_atol`` (default ``atol``). The right answer is checked
+    first, so a trap never hides it."""
+    return (max(rtol, 1e-3) if trap_rtol is None else trap_rtol), (atol if trap_atol is None else trap_atol)
 
 NO_ANSWER_HINT = "No answer yet: replace the `None` (or `...`) with your answer and run the cell again."
 
@@ -46,11 +56,29 @@ def compare_value(
     rtol: float = 1e-6,
     atol: float = 0.0,
     name: str = "your answer",
+    traps: Traps = (),
+    trap_rtol: float | None = None,
+    trap_atol: float | None = None,
 ) -> tuple[bool, str]:
     """Compare a scalar answer with the expected value and explain a mismatch.
 
-    Hints are specific: not a number, NaN/inf, wrong sign, off by a power of ten,
-    a factor of 2, or simply too large / too small.
+    Hints are specific: not a number, NaN/inf, a known typical mistake (``traps``), wrong sign,
+    off by a power of ten, a factor of 2, or simply too large / too small.
+
+    Parameters
+    ----------
+    answer : object
+        The student's answer.
+    expected : float
+        The right value; ``answer`` is right if ``math.isclose(answer, expected, rel_tol=rtol, abs_tol=atol)``.
+    rtol, atol : float
+        Tolerances of the right answer.
+    name : str
+        What the answer is, in the messages ("the perplexity").
+    traps : sequence of (float, str)
+        Typical wrong answers and the hint each one gets, e.g. ``[(6.0, "that is the arithmetic mean ...")]``.
+        Compared with a tolerance (never ``==``): ``trap_rtol`` (default ``max(rtol, 1e-3)``) and
+        ``trap_atol`` (default ``atol``). A matching trap's hint is the whole message.
     """
     if isinstance(answer, bool):
         return False, f"{name} should be a number, not a boolean."
@@ -64,6 +92,10 @@ def compare_value(
         return False, f"{name} is {value}: look for a division by zero or a log of 0."
     if math.isclose(value, expected, rel_tol=rtol, abs_tol=atol):
         return True, f"{name} = {value:.6g} is right."
+    t_rtol, t_atol = _trap_tolerances(rtol, atol, trap_rtol, trap_atol)
+    for wrong, hint in traps:
+        if math.isclose(value, float(wrong), rel_tol=t_rtol, abs_tol=t_atol):
+            return False, hint
     if expected != 0 and math.isclose(-value, expected, rel_tol=rtol, abs_tol=atol):
         return False, f"{name} has the wrong sign."
     if expected != 0 and value != 0:
@@ -85,8 +117,16 @@ def compare_array(
     rtol: float = 1e-6,
     atol: float = 1e-9,
     name: str = "your array",
+    traps: Traps = (),
+    trap_rtol: float | None = None,
+    trap_atol: float | None = None,
 ) -> tuple[bool, str]:
-    """Compare an array answer with the expected array: shape first, then values."""
+    """Compare an array answer with the expected array: shape first, then values.
+
+    ``traps`` are typical wrong arrays with their hints, ``[(wrong_array, hint), ...]``, matched with
+    ``np.allclose`` and the tolerances ``trap_rtol`` (default ``max(rtol, 1e-3)``), ``trap_atol``
+    (default ``atol``), as in :func:`compare_value`.
+    """
     expected = np.asarray(expected, dtype=float)
     arr, hint = _as_float_array(answer, name)
     if arr is None:
@@ -102,6 +142,11 @@ def compare_array(
     close = np.isclose(arr, expected, rtol=rtol, atol=atol)
     if close.all():
         return True, f"{name} is right."
+    t_rtol, t_atol = _trap_tolerances(rtol, atol, trap_rtol, trap_atol)
+    for wrong, hint in traps:
+        wrong = np.asarray(wrong, dtype=float)
+        if wrong.shape == arr.shape and np.allclose(arr, wrong, rtol=t_rtol, atol=t_atol):
+            return False, hint
     if np.allclose(-arr, expected, rtol=rtol, atol=atol):
         return False, f"{name} has the wrong sign everywhere."
     first = tuple(int(i) for i in np.argwhere(~close)[0])

@@ -9,19 +9,11 @@ PARAMS_EXPECTED = PARAMS_N * PARAMS_R + PARAMS_K * PARAMS_R ** 2
 
 
 def _check_params(answer):
-    ok, msg = compare_value(answer, PARAMS_EXPECTED, rtol=0, atol=0.5, name="the number of parameters")
-    if not ok:
-        try:
-            v = float(answer)
-        except (TypeError, ValueError):
-            return ok, msg
-        if v == PARAMS_N * PARAMS_R + PARAMS_R ** 2:
-            return False, "you counted one R_k; every one of the K relations has its own r x r matrix."
-        if v == PARAMS_K * (PARAMS_N * PARAMS_R + PARAMS_R ** 2):
-            return False, "A is shared by all relations: count it once, not once per relation."
-        if v == PARAMS_N * PARAMS_N * PARAMS_K:
-            return False, "that is the number of tensor entries, not of model parameters."
-    return ok, msg
+    return compare_value(answer, PARAMS_EXPECTED, rtol=0, atol=0.5, name="the number of parameters", traps=[
+        (PARAMS_N * PARAMS_R + PARAMS_R ** 2, "you counted one R_k; every one of the K relations has its own r x r matrix."),
+        (PARAMS_K * (PARAMS_N * PARAMS_R + PARAMS_R ** 2), "A is shared by all relations: count it once, not once per relation."),
+        (PARAMS_N * PARAMS_N * PARAMS_K, "that is the number of tensor entries, not of model parameters."),
+    ], trap_rtol=0)
 
 
 EX_PARAMS = Exercise(
@@ -42,17 +34,10 @@ AP_EXPECTED = (1 / 1 + 2 / 3 + 3 / 5) / 3  # = 0.7556
 
 
 def _check_ap(answer):
-    ok, msg = compare_value(answer, AP_EXPECTED, rtol=1e-3, name="AUC-PR")
-    if not ok:
-        try:
-            v = float(answer)
-        except (TypeError, ValueError):
-            return ok, msg
-        if abs(v - 3 / 5) < 1e-3:
-            return False, "0.6 is the precision at the last threshold only; average the precision at every recall step."
-        if abs(v - (1 + 2 / 3 + 3 / 5)) < 1e-3:
-            return False, "divide by the number of positives (each recall step is 1/3)."
-    return ok, msg
+    return compare_value(answer, AP_EXPECTED, rtol=1e-3, name="AUC-PR", traps=[
+        (3 / 5, "0.6 is the precision at the last threshold only; average the precision at every recall step."),
+        (1 + 2 / 3 + 3 / 5, "divide by the number of positives (each recall step is 1/3)."),
+    ], trap_rtol=0, trap_atol=1e-3)
 
 
 EX_AP = Exercise(
@@ -75,17 +60,10 @@ RANK_EXPECTED = 3  # Into Darkness and Star Wars outrank it; Star Trek 2009 is f
 
 
 def _check_rank(answer):
-    ok, msg = compare_value(answer, RANK_EXPECTED, rtol=0, atol=1e-9, name="the filtered rank")
-    if not ok:
-        try:
-            v = float(answer)
-        except (TypeError, ValueError):
-            return ok, msg
-        if v == 4:
-            return False, "4 is the raw rank: Star Trek 2009 is a known true answer and must be filtered out."
-        if v == 1 / 3:
-            return False, "that is the reciprocal rank; the question asks for the rank itself."
-    return ok, msg
+    return compare_value(answer, RANK_EXPECTED, rtol=0, atol=1e-9, name="the filtered rank", traps=[
+        (4, "4 is the raw rank: Star Trek 2009 is a known true answer and must be filtered out."),
+        (1 / 3, "that is the reciprocal rank; the question asks for the rank itself."),
+    ], trap_rtol=0, trap_atol=1e-3)
 
 
 EX_RANK = Exercise(

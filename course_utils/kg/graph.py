@@ -11,6 +11,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from course_utils.core.validation import check_float, check_int, check_probability, check_rng, freeze
+
 #: The movie graph shipped with the course.
 MOVIES_PATH = Path(__file__).resolve().parent.parent / "data" / "movies_kg.tsv"
 
@@ -208,19 +210,27 @@ def _movies(path: str) -> KnowledgeGraph:
     kg = KnowledgeGraph.from_triples(raw)
     types = entity_types(kg)
     order = sorted(range(kg.n_entities), key=lambda i: (TYPE_ORDER.index(types[i]), kg.entities[i].lower()))
-    return KnowledgeGraph.from_triples(raw, entities=[kg.entities[i] for i in order], relations=list(MOVIE_SCHEMA))
+    movies = KnowledgeGraph.from_triples(raw, entities=[kg.entities[i] for i in order], relations=list(MOVIE_SCHEMA))
+    freeze(movies.triples)  # cached: every caller gets this same array
+    return movies
 
 
 def load_movies() -> KnowledgeGraph:
-    """The course's movie knowledge graph (300 triples; entities ordered by type, then name)."""
+    """The course's movie knowledge graph (300 triples; entities ordered by type, then name).
+
+    Cached: every call returns the same graph, so its ``triples`` array is read-only
+    (``g.triples.copy()`` to modify it).
+    """
     return _movies(str(MOVIES_PATH))
 
 
 def train_test_split_triples(triples: np.ndarray, test_fraction: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Shuffle triples (m, 3) and split them into (train, test) with ``round(test_fraction·m)`` test triples."""
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    test_fraction = check_float(test_fraction, "test_fraction", gt=0, lt=1)
+    rng = check_rng(rng)
     t = np.asarray(triples)
+    if t.ndim != 2 or t.shape[1] != 3 or t.dtype.kind not in "iu":
+        raise ValueError(f"triples must be an integer array of shape (m, 3), got {t.dtype} {t.shape}")
     perm = rng.permutation(len(t))
     m_test = max(1, int(round(test_fraction * len(t))))
     return t[np.sort(perm[m_test:])], t[np.sort(perm[:m_test])]
@@ -279,16 +289,12 @@ def planted_kg(n_entities: int, n_relations: int, n_groups: int, density: float,
         ``slices`` (K CSR matrices n x n, entries 0/1), ``groups`` (n,), ``blocks`` (K, G, G).
     """
     for label, v in (("n_entities", n_entities), ("n_relations", n_relations), ("n_groups", n_groups)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{label} must be a positive integer, got {v!r}")
+        check_int(v, label, minimum=1, allowed="be a positive integer")
     if n_groups > n_entities:
         raise ValueError(f"n_groups = {n_groups} cannot exceed n_entities = {n_entities}")
-    if not 0 < density <= 1:
-        raise ValueError(f"density must be in (0, 1], got {density}")
-    if not 0 <= noise < 1:
-        raise ValueError(f"noise must be in [0, 1), got {noise}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    density = check_probability(density, "density", allow_zero=False, allowed="be in (0, 1]")
+    noise = check_probability(noise, "noise", allow_one=False, allowed="be in [0, 1)")
+    rng = check_rng(rng)
     n, K, G = int(n_entities), int(n_relations), int(n_groups)
     groups = rng.permutation(np.arange(n) % G)
     members = [np.flatnonzero(groups == g) for g in range(G)]

@@ -34,6 +34,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from course_utils.core.validation import check_choice, check_float, check_int, check_rng
 from course_utils.kg.tensor import _Slice, check_slices, single_threaded_blas, tensor_sqnorm
 
 #: Above this many entities the nvecs initialisation uses the sparse eigensolver ``eigsh``.
@@ -130,19 +131,14 @@ class RescalModel:
 
 
 def _validate_params(n: int, rank, lambda_A, lambda_R, init, max_iter, tol) -> None:
-    if isinstance(rank, bool) or not isinstance(rank, (int, np.integer)):
-        raise TypeError(f"rank must be an integer, got {type(rank).__name__} {rank!r}")
-    if not 1 <= rank <= n:
-        raise ValueError(f"rank must be between 1 and the number of entities n = {n}, got {rank}")
-    for label, lam in (("lambda_A", lambda_A), ("lambda_R", lambda_R)):
-        if not np.isfinite(lam) or lam < 0:
-            raise ValueError(f"{label} must be a finite number >= 0, got {lam}")
-    if not isinstance(init, np.ndarray) and init not in ("nvecs", "random"):
-        raise ValueError(f"init must be 'nvecs', 'random' or an array of shape (n, rank), got {init!r}")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 0:
-        raise ValueError(f"max_iter must be an integer >= 0, got {max_iter!r}")
-    if not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite number >= 0, got {tol}")
+    """RESCAL's parameters, checked through :mod:`course_utils.core.validation`."""
+    check_int(rank, "rank", minimum=1, maximum=n, allowed=f"be between 1 and the number of entities n = {n}")
+    check_float(lambda_A, "lambda_A", ge=0)
+    check_float(lambda_R, "lambda_R", ge=0)
+    if not isinstance(init, np.ndarray):
+        check_choice(init, "init", ("nvecs", "random"), allowed="be 'nvecs', 'random' or an array of shape (n, rank)")
+    check_int(max_iter, "max_iter", minimum=0)
+    check_float(tol, "tol", ge=0)
 
 
 #: Two |eigenvalues| closer than this (relative to the largest) count as equal in the nvecs init.
@@ -291,9 +287,8 @@ def _rescal_als(X, rank, *, lambda_A, lambda_R, init, max_iter, tol, rng):
     slices_in = check_slices(X)
     n = slices_in[0].shape[0]
     _validate_params(n, rank, lambda_A, lambda_R, init, max_iter, tol)
+    rng = check_rng(rng, allow_none=True)
     rng = np.random.default_rng(0) if rng is None else rng
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)) or None, got {type(rng).__name__}")
     sq = tensor_sqnorm(slices_in)
     if sq == 0:
         raise ValueError("the tensor has no non-zero entries: there is nothing to factorize")

@@ -6,14 +6,15 @@ import math
 
 import numpy as np
 
-from course_utils.performer.features import _as_finite, _check_kind, _check_m, _check_rng, gaussian_random_matrix
+from course_utils.core.validation import as_finite_array, check_bool, check_int, check_rng
+from course_utils.performer.features import _check_kind, _check_m, gaussian_random_matrix
 
 
 # ----------------------------------------------------------------------------- attention
 def _check_qkv(Q, K, V) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    Q = _as_finite(Q, "Q", 2)
-    K = _as_finite(K, "K", 2)
-    V = _as_finite(V, "V", 2)
+    Q = as_finite_array(Q, "Q", ndim=2, dtype=None)
+    K = as_finite_array(K, "K", ndim=2, dtype=None)
+    V = as_finite_array(V, "V", ndim=2, dtype=None)
     if Q.shape[1] != K.shape[1]:
         raise ValueError(f"Q and K must share the feature dimension d: Q {Q.shape}, K {K.shape}")
     if K.shape[0] != V.shape[0]:
@@ -43,12 +44,12 @@ def exact_attention(Q, K, V, *, causal: bool = False, block_rows: int | None = N
     array, shape (L, d_v)
     """
     Q, K, V = _check_qkv(Q, K, V)
+    causal = check_bool(causal, "causal")
     L = Q.shape[0]
     if causal and L != K.shape[0]:
         raise ValueError(f"causal attention needs as many queries as keys, got {L} and {K.shape[0]}")
-    if block_rows is None:
-        block_rows = L
-    block_rows = _check_m(block_rows, "block_rows")
+    causal = check_bool(causal, "causal")
+    block_rows = L if block_rows is None else check_int(block_rows, "block_rows", minimum=1)
     scale = 1.0 / math.sqrt(Q.shape[1])
     out = np.empty((L, V.shape[1]), dtype=Q.dtype)
     cols = np.arange(K.shape[0])
@@ -71,6 +72,7 @@ def exact_attention(Q, K, V, *, causal: bool = False, block_rows: int | None = N
 
 def attention_matrix(Q, K, *, causal: bool = False) -> np.ndarray:
     """The exact attention weights softmax(QKᵀ/√d), shape (L, L_k) — for small L (plots)."""
+    causal = check_bool(causal, "causal")
     Q, K, _ = _check_qkv(Q, K, np.zeros((np.shape(K)[0], 1), dtype=np.float32))
     return exact_attention(Q, K, np.eye(K.shape[0], dtype=Q.dtype), causal=causal)
 
@@ -101,7 +103,7 @@ def favor_features(Q, K, omega, kind: str = "positive") -> tuple[np.ndarray, np.
     """
     _check_kind(kind)
     Q, K, _ = _check_qkv(Q, K, np.zeros((np.shape(K)[0], 1), dtype=np.float32))
-    omega = _as_finite(omega, "omega", 2)
+    omega = as_finite_array(omega, "omega", ndim=2, dtype=None)
     if omega.shape[1] != Q.shape[1]:
         raise ValueError(f"omega must have shape (m, d) with d = {Q.shape[1]}, got {omega.shape}")
     omega = omega.astype(Q.dtype, copy=False)
@@ -188,18 +190,20 @@ def favor_attention(Q, K, V, *, m: int = 256, kind: str = "positive", orthogonal
     """
     _check_kind(kind)
     Q, K, V = _check_qkv(Q, K, V)
-    chunk_size = _check_m(chunk_size, "chunk_size")
+    chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
+    causal = check_bool(causal, "causal")
     if causal and Q.shape[0] != K.shape[0]:
         raise ValueError(f"causal attention needs as many queries as keys, got {Q.shape[0]} and {K.shape[0]}")
     if omega is None:
         m = _check_m(m)
-        omega = gaussian_random_matrix(m, Q.shape[1], orthogonal=orthogonal, rng=_check_rng(rng))
+        omega = gaussian_random_matrix(m, Q.shape[1], orthogonal=orthogonal, rng=check_rng(rng, allow_seed=True))
     Qp, Kp = favor_features(Q, K, omega, kind)
     return _favor_from_features(Qp, Kp, V, causal, chunk_size)
 
 
 def favor_attention_matrix(Q, K, omega, kind: str = "positive", *, causal: bool = False) -> np.ndarray:
     """The L×L_k matrix D⁻¹ Q′K′ᵀ that FAVOR+ implicitly applies to V — for small L (plots)."""
+    causal = check_bool(causal, "causal")
     Qp, Kp = favor_features(Q, K, omega, kind)
     A = Qp @ Kp.T
     if causal:
@@ -209,12 +213,27 @@ def favor_attention_matrix(Q, K, omega, kind: str = "positive", *, causal: bool 
 
 
 def relative_error(approx, exact) -> float:
-    """‖approx − exact‖_F / ‖exact‖_F."""
-    approx = np.asarray(approx, dtype=float)
-    exact = np.asarray(exact, dtype=float)
+    """‖approx − exact‖_F / ‖exact‖_F (``inf`` if the approximation overflowed; NaN is refused)."""
+    exact = as_finite_array(exact, "exact")
+    approx = np.asarray(approx)
+    if approx.dtype.kind not in "iuf":
+        raise TypeError(f"approx must be a real numeric array, got dtype {approx.dtype}")
+    approx = approx.astype(float)
+    if np.isnan(approx).any():
+        raise ValueError("approx contains NaN values; a NaN error would be silent")
     if approx.shape != exact.shape:
         raise ValueError(f"shapes differ: {approx.shape} vs {exact.shape}")
     return float(np.linalg.norm(approx - exact) / np.linalg.norm(exact))
+
+
+def _check_lengths(L):
+    """A sequence length L >= 1, or an array of them (the cost plots pass many at once)."""
+    if np.ndim(L) == 0:
+        return check_int(L, "L", minimum=1)
+    arr = as_finite_array(L, "L", ndim=1)
+    if np.any(arr < 1) or np.any(arr != np.round(arr)):
+        raise ValueError(f"L must contain integers >= 1, got {np.asarray(L).tolist()}")
+    return arr
 
 
 def attention_flops(L: int, d: int, m: int | None = None) -> float:
@@ -223,13 +242,19 @@ def attention_flops(L: int, d: int, m: int | None = None) -> float:
     Exact (m=None): QKᵀ and AV, 4·L²·d. FAVOR+ (bidirectional, positive): QΩᵀ, KΩᵀ, K′ᵀV, Q′(K′ᵀV),
     8·L·m·d (the +1 column for D and the exp's are not counted).
     """
+    L = _check_lengths(L)
+    d = check_int(d, "d", minimum=1)
     if m is None:
         return 4.0 * L * L * d
-    return 8.0 * L * m * d
+    return 8.0 * L * check_int(m, "m", minimum=1) * d
 
 
 def attention_bytes(L: int, d: int, m: int | None = None, itemsize: int = 8) -> int:
     """Bytes of the largest intermediate arrays: L² for exact (m=None); 2Lm + m(d+1) + L(d+1) for FAVOR+."""
+    L, d = check_int(L, "L", minimum=1), check_int(d, "d", minimum=1)
+    itemsize = check_int(itemsize, "itemsize", minimum=1)
+    if m is not None:
+        m = check_int(m, "m", minimum=1)
     if m is None:
         return int(L) * int(L) * itemsize
     return (2 * L * m + m * (d + 1) + L * (d + 1)) * itemsize

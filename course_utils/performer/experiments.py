@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils.core.formatting import format_mean_spread
+from course_utils.core.validation import check_bool, check_float, check_int, check_rng
 from course_utils.performer.attention import attention_matrix, favor_attention, favor_attention_matrix, relative_error
 from course_utils.performer.features import (
     KINDS,
     _check_kind,
     _check_m,
-    _check_rng,
     _orthogonal_gaussian_batch,
     gaussian_kernel,
     gaussian_random_matrix,
@@ -24,20 +25,19 @@ from course_utils.performer.features import (
 )
 
 
+def _check_result(result, cls) -> None:
+    if not isinstance(result, cls):
+        raise TypeError(f"result must be a {cls.__name__} (from compute_{cls.__name__.lower()}), got {type(result).__name__}")
+
+
 def format_mean_se(mean: float, stderr: float, sig: int = 2) -> str:
     """``"mean ± stderr"`` with the standard error to ``sig`` significant digits and the mean to the same decimals.
 
     A Monte-Carlo mean is only known to about its standard error: digits beyond it are noise.
     A zero standard error (an exact value) prints the mean with four decimals.
+    (:func:`course_utils.core.formatting.format_mean_spread`.)
     """
-    mean, stderr = float(mean), float(stderr)
-    if not (math.isfinite(mean) and math.isfinite(stderr)) or stderr < 0:
-        raise ValueError(f"mean and stderr must be finite and stderr >= 0, got {mean!r}, {stderr!r}")
-    sig = _check_m(sig, "sig")
-    if stderr == 0:
-        return f"{mean:.4f} ± 0"
-    decimals = max(0, sig - 1 - math.floor(math.log10(stderr)))
-    return f"{mean:.{decimals}f} ± {stderr:.{decimals}f}"
+    return format_mean_spread(mean, stderr, sig, spread_name="stderr", exact_format=".4f")
 
 
 # ============================================================================ lecture computations
@@ -55,8 +55,8 @@ class PolynomialDemo:
 
 def compute_polynomial_demo(n: int = 5, d: int = 3, *, rng: np.random.Generator) -> PolynomialDemo:
     """Compare (xᵀy)² with φ(x)ᵀφ(y), φ(x) = vec(xxᵀ), on n random points of ℝᵈ."""
-    rng = _check_rng(rng)
-    X = rng.standard_normal((_check_m(n, "n"), _check_m(d, "d")))
+    rng = check_rng(rng, allow_seed=True)
+    X = rng.standard_normal((check_int(n, "n", minimum=1), check_int(d, "d", minimum=1)))
     kernel = (X @ X.T) ** 2
     phi = polynomial_features(X)
     via = phi @ phi.T
@@ -78,14 +78,24 @@ class RFFError:
     phases: np.ndarray        # (n_trials, m_max)
 
 
+def _check_m_values(m_values) -> np.ndarray:
+    """A non-empty 1-d sequence of integers >= 1 (numbers of random features)."""
+    arr = np.asarray(m_values)
+    if arr.dtype.kind not in "iu" or arr.ndim != 1:
+        raise TypeError(f"m_values must be a non-empty 1-d sequence of integers ≥ 1, got {m_values!r}")
+    if arr.size == 0 or np.any(arr < 1):
+        raise ValueError(f"m_values must be a non-empty 1-d sequence of integers ≥ 1, got {m_values!r}")
+    return arr
+
+
 def compute_rff_error(m_values=tuple(2**k for k in range(12)), *, n: int = 40, d: int = 3, n_trials: int = 8,
                       seed: int = 0) -> RFFError:
     """Kernel-matrix error of random Fourier features for each m (the first m of m_max features)."""
-    m_values = np.asarray(m_values)
-    if m_values.ndim != 1 or m_values.size == 0 or np.any(m_values < 1) or not np.issubdtype(m_values.dtype, np.integer):
-        raise ValueError(f"m_values must be a non-empty 1-d sequence of integers ≥ 1, got {m_values!r}")
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(-2, 2, size=(_check_m(n, "n"), _check_m(d, "d")))
+    m_values = _check_m_values(m_values)
+    n, d = check_int(n, "n", minimum=1), check_int(d, "d", minimum=1)
+    n_trials = check_int(n_trials, "n_trials", minimum=1)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    X = rng.uniform(-2, 2, size=(n, d))
     exact = gaussian_kernel(X, X)
     m_max = int(m_values.max())
     omegas = rng.standard_normal((n_trials, m_max, d))
@@ -107,6 +117,8 @@ def rff_loglog_slope(result: RFFError, m_min: int = 16) -> tuple[float, float]:
     trials, so their sample std (ddof=1) / √n_trials is the standard error of the mean slope.
     1/√m convergence means a slope of −1/2.
     """
+    _check_result(result, RFFError)
+    m_min = check_int(m_min, "m_min", minimum=1)
     keep = result.m_values >= m_min
     if keep.sum() < 2:
         raise ValueError(f"need at least two m values ≥ m_min = {m_min}, got {result.m_values.tolist()}")
@@ -118,7 +130,9 @@ def rff_loglog_slope(result: RFFError, m_min: int = 16) -> tuple[float, float]:
 
 def rff_kernel_matrix(result: RFFError, m: int, trial: int = 0) -> np.ndarray:
     """The RFF approximation K̂ (n, n) with the first m features of one trial of ``result``."""
+    _check_result(result, RFFError)
     m = _check_m(m)
+    trial = check_int(trial, "trial", minimum=0, maximum=result.omegas.shape[0] - 1)
     if m > result.omegas.shape[1]:
         raise ValueError(f"m = {m} exceeds the {result.omegas.shape[1]} precomputed features")
     phi = rff_features(result.X, result.omegas[trial, :m], result.phases[trial, :m])
@@ -145,10 +159,12 @@ def compute_softmax_mse_curves(*, m: int = 16, d: int = 16, radius: float = 1.0,
     SM(x, y) = exp(r² cos θ) then sweeps from near exp(r²) down to near exp(−r²) (small = small attention
     weight); the angles are ``n_points`` interior points of [0, π].
     """
-    rng = np.random.default_rng(seed)
-    d = _check_m(d, "d")
-    if d < 2:
-        raise ValueError("d must be at least 2 to vary the angle between x and y")
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    m = _check_m(m)
+    d = check_int(d, "d", minimum=2, allowed="be an integer >= 2 (d must be at least 2 to vary the angle between x and y)")
+    radius = check_float(radius, "radius", gt=0)
+    n_points = check_int(n_points, "n_points", minimum=1)
+    n_trials = check_int(n_trials, "n_trials", minimum=2)
     thetas = np.linspace(0, np.pi, n_points + 2)[1:-1]  # endpoints excluded: there one MSE is exactly 0
     u = np.zeros(d)
     u[0] = 1
@@ -196,8 +212,11 @@ def compute_qr_sign_pitfall(*, d: int = 4, m: int = 4, x_norm: float = 0.5, n_tr
     negative first entry (LAPACK's Householder convention), so the first random vector
     always points away from e₁ and the estimator is biased low.
     """
-    rng = np.random.default_rng(seed)
-    x = np.zeros(_check_m(d, "d"))
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    d, m = check_int(d, "d", minimum=1), _check_m(m)
+    x_norm = check_float(x_norm, "x_norm")
+    n_trials = check_int(n_trials, "n_trials", minimum=2)
+    x = np.zeros(d)
     x[0] = x_norm
     res = {}
     neg = {}
@@ -235,13 +254,17 @@ def compute_orthogonal_gain(*, d: int = 16, m_values=(2, 4, 8, 16), x_norm: floa
     Theorem 2 bounds the *true* orthogonal MSE; a Monte-Carlo estimate may exceed the bound by a
     few standard errors (``stderr_orthogonal``). For small m the bound is barely below Lemma 2.
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    d = check_int(d, "d", minimum=2)
+    m_values = _check_m_values(m_values)
+    x_norm = check_float(x_norm, "x_norm")
+    n_trials = check_int(n_trials, "n_trials", minimum=2)
     x = np.zeros(d)
     x[0] = x_norm
     y = np.zeros(d)
     y[0], y[1] = x_norm * 0.5, x_norm * math.sqrt(3) / 2
     cols = {k: [] for k in ("iid", "ort", "se_iid", "se_ort", "lem", "thm")}
-    for m in m_values:
+    for m in m_values.tolist():
         a = monte_carlo_mse(x, y, m, "positive", orthogonal=False, n_trials=n_trials, rng=rng)
         b = monte_carlo_mse(x, y, m, "positive", orthogonal=True, n_trials=n_trials, rng=rng)
         cols["iid"].append(a.mse)
@@ -261,8 +284,9 @@ def demo_qkv(L: int = 32, d: int = 16, *, sharpness: float = 0.7, seed: int = 0)
     q_i and k_j share sinusoidal position codes, so qᵀk is large when |i − j| is small;
     ``sharpness`` scales Q and K (larger: more peaked attention, smaller weights elsewhere).
     """
-    rng = np.random.default_rng(seed)
-    L, d = _check_m(L, "L"), _check_m(d, "d")
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    L, d = check_int(L, "L", minimum=1), check_int(d, "d", minimum=1)
+    sharpness = check_float(sharpness, "sharpness")
     pos = np.arange(L)[:, None]
     freqs = 1.0 / (L / 4) ** (np.arange(d // 2) / max(1, d // 2))
     codes = np.zeros((L, d))
@@ -293,6 +317,8 @@ def compute_favor_demo(m: int = 16, kind: str = "positive", orthogonal: bool = T
     """Exact vs FAVOR+ attention on :func:`demo_qkv` data with m random vectors drawn from ``seed``."""
     _check_kind(kind)
     m = _check_m(m)
+    orthogonal, causal = check_bool(orthogonal, "orthogonal"), check_bool(causal, "causal")
+    seed = check_int(seed, "seed", minimum=0)
     Q, K, V = demo_qkv(L, d)
     omega = gaussian_random_matrix(m, d, orthogonal=orthogonal, rng=np.random.default_rng(seed))
     exact_A = attention_matrix(Q, K, causal=causal)
@@ -325,8 +351,11 @@ def compute_favor_error_curve(kind: str = "positive", orthogonal: bool = True, c
     The median, not the mean: with trigonometric features and small m a draw can make the
     normaliser D̂ nearly 0 and the error huge, which would dominate a mean.
     """
-    n_seeds = _check_m(n_seeds, "n_seeds")
+    _check_kind(kind)
+    orthogonal, causal = check_bool(orthogonal, "orthogonal"), check_bool(causal, "causal")
+    n_seeds = check_int(n_seeds, "n_seeds", minimum=1)
+    m_values = _check_m_values(m_values)
     errs = np.array([[compute_favor_demo(int(m), kind, orthogonal, causal, seed=s, L=L, d=d).output_error
-                      for s in range(n_seeds)] for m in m_values])
+                      for s in range(n_seeds)] for m in m_values.tolist()])
     q25, q75 = np.quantile(errs, [0.25, 0.75], axis=1)
     return FavorErrorCurve(np.asarray(m_values), np.median(errs, axis=1), n_seeds, kind, orthogonal, causal, q25, q75)

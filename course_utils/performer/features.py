@@ -7,46 +7,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils.core.validation import as_finite_array, check_bool, check_choice, check_float, check_int, check_rng
+
 #: The feature kinds understood by :func:`random_features` and :func:`favor_attention`.
 KINDS: tuple[str, ...] = ("trig", "positive", "hyperbolic")
 
 
 # ----------------------------------------------------------------------------- validation
-def _check_kind(kind: str) -> None:
-    if kind not in KINDS:
-        raise ValueError(f"unknown feature kind {kind!r}; allowed kinds are {KINDS}")
+# Every check goes through course_utils.core.validation; these two only bind the lecture's names.
+def _check_kind(kind: str) -> str:
+    return check_choice(kind, "kind", KINDS, what="feature kind")
 
 
-def _check_m(m: int, name: str = "m") -> int:
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(m).__name__}")
-    if m < 1:
-        raise ValueError(f"{name} must be at least 1 (the number of random features), got {m}")
-    return int(m)
-
-
-def _as_finite(X, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
-    arr = np.asarray(X)
-    if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-        raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
-    if arr.dtype not in (np.float32, np.float64):
-        arr = arr.astype(np.float64)
-    ndims = (ndim,) if isinstance(ndim, int) else ndim
-    if arr.ndim not in ndims:
-        raise ValueError(f"{name} must have {' or '.join(map(str, ndims))} dimension(s), got shape {arr.shape}")
-    if arr.size and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite entries; all inputs must be finite")
-    return arr
-
-
-def _check_rng(rng) -> np.random.Generator:
-    if rng is None:
-        raise TypeError("rng is required: pass np.random.default_rng(seed) for reproducible features")
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator or an int seed, got {type(rng).__name__}")
-    return rng
+def _check_m(m: int) -> int:
+    """The number of random features: an integer >= 1."""
+    return check_int(m, "m", minimum=1, allowed="be at least 1 (the number of random features)")
 
 
 # ----------------------------------------------------------------------------- kernels
@@ -62,8 +37,8 @@ def softmax_kernel(x, y) -> np.ndarray | float:
     -------
     float if both are vectors, else array of shape (n,), (p,) or (n, p): exp(x yᵀ).
     """
-    x = _as_finite(x, "x", (1, 2))
-    y = _as_finite(y, "y", (1, 2))
+    x = as_finite_array(x, "x", ndim=(1, 2), dtype=None)
+    y = as_finite_array(y, "y", ndim=(1, 2), dtype=None)
     if x.shape[-1] != y.shape[-1]:
         raise ValueError(f"x and y must have the same last dimension d, got {x.shape} and {y.shape}")
     out = np.exp(x @ y.T)
@@ -72,10 +47,9 @@ def softmax_kernel(x, y) -> np.ndarray | float:
 
 def gaussian_kernel(X, Y, sigma: float = 1.0) -> np.ndarray:
     """Gaussian (RBF) kernel matrix exp(−‖x−y‖²/(2σ²)), shape (n, p) for X (n, d), Y (p, d)."""
-    X = _as_finite(X, "X", 2)
-    Y = _as_finite(Y, "Y", 2)
-    if sigma <= 0:
-        raise ValueError(f"sigma must be positive, got {sigma}")
+    X = as_finite_array(X, "X", ndim=2, dtype=None)
+    Y = as_finite_array(Y, "Y", ndim=2, dtype=None)
+    sigma = check_float(sigma, "sigma", gt=0)
     sq = (X * X).sum(1)[:, None] + (Y * Y).sum(1)[None, :] - 2 * X @ Y.T
     return np.exp(-np.maximum(sq, 0.0) / (2 * sigma**2))
 
@@ -93,7 +67,7 @@ def polynomial_features(X) -> np.ndarray:
     -------
     array, shape (n, d²)
     """
-    X = _as_finite(X, "X", 2)
+    X = as_finite_array(X, "X", ndim=2, dtype=None)
     return (X[:, :, None] * X[:, None, :]).reshape(X.shape[0], -1)
 
 
@@ -112,9 +86,9 @@ def rff_features(X, omega, b) -> np.ndarray:
     -------
     array, shape (n, m)
     """
-    X = _as_finite(X, "X", 2)
-    omega = _as_finite(omega, "omega", 2)
-    b = _as_finite(b, "b", 1)
+    X = as_finite_array(X, "X", ndim=2, dtype=None)
+    omega = as_finite_array(omega, "omega", ndim=2, dtype=None)
+    b = as_finite_array(b, "b", ndim=1, dtype=None)
     if omega.shape[1] != X.shape[1] or b.shape[0] != omega.shape[0]:
         raise ValueError(f"shapes do not match: X {X.shape}, omega {omega.shape}, b {b.shape}; "
                          "need omega (m, d) and b (m,)")
@@ -147,8 +121,10 @@ def gaussian_random_matrix(m: int, d: int, *, orthogonal: bool, rng: np.random.G
     array, shape (m, d)
     """
     m = _check_m(m)
-    d = _check_m(d, "d")
-    rng = _check_rng(rng)
+    d = check_int(d, "d", minimum=1)
+    rng = check_rng(rng, allow_seed=True)
+    orthogonal = check_bool(orthogonal, "orthogonal")
+    sign_fix = check_bool(sign_fix, "sign_fix")
     if not orthogonal:
         return rng.standard_normal((m, d))
     return _orthogonal_gaussian_batch(1, m, d, rng, sign_fix)[0]
@@ -197,8 +173,8 @@ def random_features(X, omega, kind: str) -> np.ndarray:
     array, shape (n, m) or (n, 2m) (a vector if X was a vector)
     """
     _check_kind(kind)
-    X = _as_finite(X, "X", (1, 2))
-    omega = _as_finite(omega, "omega", 2)
+    X = as_finite_array(X, "X", ndim=(1, 2), dtype=None)
+    omega = as_finite_array(omega, "omega", ndim=2, dtype=None)
     vector = X.ndim == 1
     X2 = X[None, :] if vector else X
     if omega.shape[1] != X2.shape[1]:
@@ -217,6 +193,8 @@ def random_features(X, omega, kind: str) -> np.ndarray:
 
 def kernel_estimate(x, y, omega, kind: str) -> float:
     """One random-feature estimate φ(x)ᵀφ(y) of SM(x, y), for vectors x, y of shape (d,)."""
+    x = as_finite_array(x, "x", ndim=1, dtype=None)
+    y = as_finite_array(y, "y", ndim=1, dtype=None)
     return float(random_features(x, omega, kind) @ random_features(y, omega, kind))
 
 
@@ -236,8 +214,8 @@ def kernel_estimator_mse(x, y, m: int, kind: str) -> float:
     """
     _check_kind(kind)
     m = _check_m(m)
-    x = _as_finite(x, "x", 1)
-    y = _as_finite(y, "y", 1)
+    x = as_finite_array(x, "x", ndim=1, dtype=None)
+    y = as_finite_array(y, "y", ndim=1, dtype=None)
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same shape (d,), got {x.shape} and {y.shape}")
     s = x + y
@@ -258,12 +236,12 @@ def orthogonal_mse_bound(x, y, m: int) -> float:
 
     MSE(ort+) ≤ MSE(+) − 2(m−1)/(m(d+2)) · (SM(x,y) − exp(−(‖x‖²+‖y‖²)/2))².
     """
-    x = _as_finite(x, "x", 1)
+    x = as_finite_array(x, "x", ndim=1, dtype=None)
     m = _check_m(m)
     if m > x.shape[0]:
         raise ValueError(f"Theorem 2 holds for m ≤ d; got m = {m} > d = {x.shape[0]}")
     d = x.shape[0]
-    y = _as_finite(y, "y", 1)
+    y = as_finite_array(y, "y", ndim=1, dtype=None)
     gap = math.exp(float(x @ y)) - math.exp(-0.5 * float(x @ x + y @ y))
     return kernel_estimator_mse(x, y, m, "positive") - 2 * (m - 1) / (m * (d + 2)) * gap**2
 
@@ -294,10 +272,14 @@ def monte_carlo_mse(x, y, m: int, kind: str, *, orthogonal: bool = False, n_tria
     """
     _check_kind(kind)
     m = _check_m(m)
-    n_trials = _check_m(n_trials, "n_trials")
-    rng = _check_rng(rng)
-    x = _as_finite(x, "x", 1)
-    y = _as_finite(y, "y", 1)
+    n_trials = check_int(n_trials, "n_trials", minimum=1)
+    rng = check_rng(rng, allow_seed=True)
+    orthogonal = check_bool(orthogonal, "orthogonal")
+    sign_fix = check_bool(sign_fix, "sign_fix")
+    x = as_finite_array(x, "x", ndim=1, dtype=None)
+    y = as_finite_array(y, "y", ndim=1, dtype=None)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same shape (d,), got {x.shape} and {y.shape}")
     d = x.shape[0]
     if orthogonal:
         omegas = _orthogonal_gaussian_batch(n_trials, m, d, rng, sign_fix)

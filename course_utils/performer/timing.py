@@ -1,4 +1,6 @@
 """Lecture 1 — timing and memory measurements of exact attention and FAVOR+.
+
+``median_time`` and ``peak_allocated_bytes`` live in :mod:`course_utils.core.timing` (re-exported here).
 """
 from __future__ import annotations
 
@@ -6,8 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils.core.timing import median_time, peak_allocated_bytes  # noqa: F401 (re-exported)
+from course_utils.core.validation import as_finite_array, check_bool, check_int, check_rng
 from course_utils.performer.attention import attention_bytes, exact_attention, favor_attention
-from course_utils.performer.features import _check_m, _check_rng, gaussian_random_matrix
+from course_utils.performer.features import _check_m, gaussian_random_matrix
 
 
 # ----------------------------------------------------------------------------- cost measurements
@@ -26,20 +30,6 @@ class AttentionCost:
     favor_peak_bytes: np.ndarray | None = None
 
 
-def median_time(fn, repeats: int = 3, warmup: int = 1) -> float:
-    """Median wall-clock seconds of ``fn()`` over ``repeats`` runs after ``warmup`` runs."""
-    import time
-
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(_check_m(repeats, "repeats")):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
-
-
 def measure_attention_cost(L_values, *, d: int = 64, m: int = 256, repeats: int = 3, favor: bool = True,
                            rng: np.random.Generator, progress: bool = False, threads: int | None = None) -> AttentionCost:
     """Time exact (and FAVOR+) attention for each L in ``L_values`` (timings are machine-dependent).
@@ -50,11 +40,17 @@ def measure_attention_cost(L_values, *, d: int = 64, m: int = 256, repeats: int 
     if threads is not None:
         from threadpoolctl import threadpool_limits
 
-        with threadpool_limits(limits=_check_m(threads, "threads")):
+        with threadpool_limits(limits=check_int(threads, "threads", minimum=1)):
             return measure_attention_cost(L_values, d=d, m=m, repeats=repeats, favor=favor, rng=rng,
                                           progress=progress)
-    rng = _check_rng(rng)
-    L_values = np.asarray(L_values, dtype=int)
+    rng = check_rng(rng, allow_seed=True)
+    d, m = check_int(d, "d", minimum=1), _check_m(m)
+    repeats = check_int(repeats, "repeats", minimum=1)
+    favor, progress = check_bool(favor, "favor"), check_bool(progress, "progress")
+    L_arr = as_finite_array(L_values, "L_values", ndim=1)
+    if L_arr.size == 0 or np.any(L_arr < 1) or np.any(L_arr != np.round(L_arr)):
+        raise ValueError(f"L_values must be a non-empty list of integers >= 1, got {np.asarray(L_values).tolist()}")
+    L_values = L_arr.astype(int)
     iterator = L_values
     if progress:
         from tqdm.auto import tqdm
@@ -74,23 +70,3 @@ def measure_attention_cost(L_values, *, d: int = 64, m: int = 256, repeats: int 
                          np.array([attention_bytes(L, d) for L in L_values]),
                          np.array([attention_bytes(L, d, m) for L in L_values]), d, m,
                          np.array(exact_mem), np.array(favor_mem) if favor else None)
-
-
-def peak_allocated_bytes(fn) -> int:
-    """Peak bytes allocated (NumPy reports its buffers to ``tracemalloc``) during one call of ``fn``.
-
-    Memory that existed before the call (the inputs) is not counted. If ``tracemalloc`` was
-    already running, it is left running.
-    """
-    import tracemalloc
-
-    was_tracing = tracemalloc.is_tracing()
-    if not was_tracing:
-        tracemalloc.start()
-    start = tracemalloc.get_traced_memory()[0]
-    tracemalloc.reset_peak()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1] - start
-    if not was_tracing:
-        tracemalloc.stop()
-    return int(peak)

@@ -36,6 +36,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from course_utils.core.validation import check_bool, check_choice, check_instance, check_int, check_probability
+
 #: A word: letters/digits/underscores, with an optional apostrophe suffix ("don't", "object's").
 _WORD = re.compile(r"[a-z0-9_]+(?:['’][a-z]+)?")
 #: A sentence ends at . ! or ? followed by white space and an upper-case letter, digit or quote.
@@ -75,8 +77,7 @@ class Corpus:
 
     def n_tokens(self, part: str = "train") -> int:
         """Number of words in ``part`` ("train", "dev", "test" or "all"), without markers."""
-        if part not in ("train", "dev", "test", "all"):
-            raise ValueError(f"part must be 'train', 'dev', 'test' or 'all', got {part!r}")
+        part = check_choice(part, "part", ("train", "dev", "test", "all"))
         sents = self.sentences if part == "all" else getattr(self, part)
         return sum(len(s) for s in sents)
 
@@ -96,8 +97,7 @@ def tokenize(text: str) -> list[str]:
     -------
     list of str
     """
-    if not isinstance(text, str):
-        raise TypeError(f"tokenize expects a str, got {type(text).__name__}")
+    check_instance(text, "text", str, what="a str (tokenize expects a str)")
     return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
 
 
@@ -111,6 +111,8 @@ def prose_paragraphs(text: str, *, min_letter_share: float = 0.75) -> list[str]:
     ``=====``), an interactive session (``>>>``), a grammar rule (``::=``) or a table row
     (lines starting with ``+`` or ``|``).
     """
+    check_instance(text, "text", str)
+    min_letter_share = check_probability(min_letter_share, "min_letter_share")
     paragraphs = []
     for block in re.split(r"\n\s*\n", text):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
@@ -131,6 +133,7 @@ def split_sentences(text: str) -> list[str]:
 
     Abbreviations such as "e.g. the" are not split (the next word is lower case).
     """
+    check_instance(text, "text", str)
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
@@ -150,8 +153,10 @@ def text_to_sentences(text: str, *, prose_only: bool = False, min_words: int = 1
         Keep only the first occurrence of a sentence that appears several times (documentation
         repeats itself; a test sentence that is also in the training set flatters the model).
     """
-    if min_words < 1:
-        raise ValueError(f"min_words must be >= 1, got {min_words}")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    min_words = check_int(min_words, "min_words", minimum=1)
+    prose_only, deduplicate = check_bool(prose_only, "prose_only"), check_bool(deduplicate, "deduplicate")
     if prose_only:
         paragraphs = prose_paragraphs(text)
     else:
@@ -168,12 +173,8 @@ def text_to_sentences(text: str, *, prose_only: bool = False, min_words: int = 1
 
 
 def _check_test_every(test_every: object) -> int:
-    if isinstance(test_every, bool) or not isinstance(test_every, int):
-        raise TypeError(f"test_every must be an int (10 gives about 80 / 10 / 10), got {type(test_every).__name__}")
-    if test_every < 3:
-        raise ValueError(f"test_every must be >= 3 (one bucket for test, one for dev, at least one for train), "
-                         f"got {test_every}")
-    return test_every
+    return check_int(test_every, "test_every", minimum=3,
+                     allowed="be >= 3 (one bucket for test, one for dev, at least one for train; 10 gives about 80 / 10 / 10)")
 
 
 def split_bucket(words: Sequence[str], test_every: int = 10) -> int:
@@ -184,6 +185,8 @@ def split_bucket(words: Sequence[str], test_every: int = 10) -> int:
     machine or on ``PYTHONHASHSEED`` (the built-in :func:`hash` of a str is salted per process).
     """
     test_every = _check_test_every(test_every)
+    if isinstance(words, str) or not all(isinstance(w, str) for w in words):
+        raise TypeError(f"words must be a list of str words (one sentence), got {words!r:.60}")
     digest = hashlib.sha256(" ".join(words).encode("utf-8")).digest()
     return int.from_bytes(digest, "big") % test_every
 
@@ -244,8 +247,12 @@ def python_docs_sentences() -> list[list[str]]:
 
 def format_sentences(sentences: Iterable[Sequence[str]]) -> str:
     """Sentences as the text of a corpus file: one per line, words joined by single spaces, each line ending in "\\n"."""
+    if isinstance(sentences, str):
+        raise TypeError("sentences must be a list of sentences (lists of str words), got a str")
     lines = []
     for i, sentence in enumerate(sentences):
+        if isinstance(sentence, str) or not all(isinstance(w, str) for w in sentence):
+            raise TypeError(f"sentences[{i}] must be a list of str words, got {sentence!r:.60}")
         if not sentence or any(not w or any(ch.isspace() for ch in w) for w in sentence):
             raise ValueError(f"sentence {i} is empty or has a word with white space in it; "
                              "a corpus file needs non-empty words without spaces")
@@ -255,6 +262,7 @@ def format_sentences(sentences: Iterable[Sequence[str]]) -> str:
 
 def parse_sentences(text: str) -> list[list[str]]:
     """The inverse of :func:`format_sentences`: each non-empty line split at single spaces."""
+    check_instance(text, "text", str)
     return [line.split(" ") for line in text.split("\n") if line]
 
 
@@ -302,11 +310,9 @@ def load_python_docs(*, test_every: int = 10, min_words: int = FROZEN_MIN_WORDS)
     min_words : int
         Keep sentences with at least this many words (>= 3, the frozen file's own minimum).
     """
-    if isinstance(min_words, bool) or not isinstance(min_words, int):
-        raise TypeError(f"min_words must be an int, got {type(min_words).__name__}")
-    if min_words < FROZEN_MIN_WORDS:
-        raise ValueError(f"min_words must be >= {FROZEN_MIN_WORDS}: the frozen corpus only has sentences of at least "
-                         f"{FROZEN_MIN_WORDS} words, got {min_words}")
+    min_words = check_int(min_words, "min_words", minimum=FROZEN_MIN_WORDS,
+                          allowed=f"be >= {FROZEN_MIN_WORDS}: the frozen corpus only has sentences of at least "
+                                  f"{FROZEN_MIN_WORDS} words")
     text = _frozen_resource().read_bytes().decode("utf-8")
     sentences = [s for s in parse_sentences(text) if len(s) >= min_words]
     return split_corpus(sentences, FROZEN_NAME, test_every=test_every)
@@ -329,6 +335,10 @@ def load_text_file(path: str | Path, *, encoding: str = "utf-8", prose_only: boo
     Corpus
         Named after the file (its name only, not the folder).
     """
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or a Path, got {type(path).__name__}")
+    if not isinstance(encoding, str):
+        raise TypeError(f"encoding must be a str such as 'utf-8', got {type(encoding).__name__}")
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"no such text file: {path.name!r} (give the path of an existing UTF-8 text file)")

@@ -8,15 +8,21 @@ from typing import Iterable
 
 import numpy as np
 
+from course_utils.core import validation
+from course_utils.core.validation import as_finite_array
+
 BOS, EOS, UNK = "<s>", "</s>", "<unk>"
 SMOOTHINGS = ("add-k", "interpolated", "kneser-ney")
 
 
 def check_int(value: object, name: str, minimum: int = 1, hint: str = "") -> int:
-    """``value`` as an int if it is an integer (not a bool) >= ``minimum``; ValueError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}{hint}, got {value!r}")
-    return int(value)
+    """:func:`course_utils.core.validation.check_int` with the lecture's default ``minimum = 1``.
+
+    A non-integer raises :class:`~course_utils.core.validation.NotAnIntegerError` (a TypeError that
+    is also the ValueError this function raised before the checks were unified).
+    """
+    return validation.check_int(value, name, minimum=minimum,
+                                allowed=f"be an integer >= {minimum}{hint}" if hint else None)
 
 
 def default_lambdas(n: int) -> np.ndarray:
@@ -110,8 +116,8 @@ class TopOrderCounts:
 
     def add_k_perplexity(self, k: float | np.ndarray) -> float | np.ndarray:
         """Perplexity of the add-k model for one k or an array of k (vectorised over k)."""
-        ks = np.asarray(k, dtype=float)
-        if np.any(~np.isfinite(ks)) or np.any(ks <= 0):
+        ks = as_finite_array(k, "k")
+        if np.any(ks <= 0):
             raise ValueError(f"k must be finite and > 0, got {k!r}")
         kk = ks.reshape(-1, 1)
         logp = np.log2(self.joint + kk) - np.log2(self.context + kk * self.vocab_size)

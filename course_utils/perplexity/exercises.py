@@ -9,7 +9,6 @@ In the notebook::
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
 
 from course_utils.core.exercises import Exercise, compare_choice, compare_value
 
@@ -21,30 +20,11 @@ ADD_ONE_V, ADD_ONE_CONTEXT, ADD_ONE_PAIR = 1727, 40, 3          # V: the lecture
 ADD_ONE_P = (ADD_ONE_PAIR + 1) / (ADD_ONE_CONTEXT + ADD_ONE_V)   # 4 / 1767 ≈ 0.002264
 
 
-def _with_traps(expected: float, name: str, traps: list[tuple[float, str]], rtol: float = 0.005) -> Callable[[Any], tuple[bool, str]]:
-    """compare_value plus specific hints for known wrong answers (value, hint)."""
-
-    def checker(answer: Any) -> tuple[bool, str]:
-        ok, message = compare_value(answer, expected, rtol=rtol, name=name)
-        if ok:
-            return ok, message
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            return ok, message
-        for wrong, hint in traps:
-            if math.isclose(value, wrong, rel_tol=rtol):
-                return False, hint
-        return ok, message
-
-    return checker
-
-
 EX_UNFAIR_DIE = Exercise(
     key="unfair-die",
     question=("A die model gives P(six) = 1/2 and P = 1/10 to each other face. The test set is 10 rolls: "
               "five sixes and each of the faces 1–5 once. What is the model's perplexity on it?"),
-    checker=_with_traps(UNFAIR_DIE_PP, "the perplexity", [
+    checker=lambda answer: compare_value(answer, UNFAIR_DIE_PP, rtol=0.005, name="the perplexity", traps=[
         (6.0, "6 is the arithmetic mean of 1/p over the rolls (5·2 + 5·10)/10. Perplexity is the "
               "*geometric* mean of 1/p: (Π p_i)^(-1/N)."),
         (1 / UNFAIR_DIE_PP, "That is (Π p_i)^(+1/N), the geometric mean probability. Perplexity is its inverse."),
@@ -62,7 +42,7 @@ EX_BITS = Exercise(
     key="bits-to-perplexity",
     question=(f"A bigram model has a cross-entropy of {BITS} bits per word on a test set. "
               "What is its perplexity?"),
-    checker=_with_traps(BITS_PP, "the perplexity", [
+    checker=lambda answer: compare_value(answer, BITS_PP, rtol=0.005, name="the perplexity", traps=[
         (math.exp(BITS), "You used e^H: H is in bits, so PP = 2^H."),
         (10 ** BITS, "You used 10^H: H is in bits, so PP = 2^H."),
         (BITS, "That is the cross-entropy itself; perplexity is 2 to the power of it."),
@@ -78,13 +58,13 @@ EX_ADD_ONE = Exercise(
     question=(f"Add-one (Laplace) smoothing, vocabulary V = {ADD_ONE_V}. The context h was seen "
               f"c(h) = {ADD_ONE_CONTEXT} times in training and the word w followed it {ADD_ONE_PAIR} times. "
               "What is P(w | h)?"),
-    checker=_with_traps(ADD_ONE_P, "P(w | h)", [
+    checker=lambda answer: compare_value(answer, ADD_ONE_P, rtol=0.01, name="P(w | h)", traps=[
         (ADD_ONE_PAIR / ADD_ONE_CONTEXT, "That is the unsmoothed maximum-likelihood estimate c(h w)/c(h). "
                                          "Add 1 to the count and V to the denominator."),
         ((ADD_ONE_PAIR + 1) / (ADD_ONE_CONTEXT + 1), "The denominator gets + V (one pseudo-count for each of "
                                                      "the V possible next words), not + 1."),
         (ADD_ONE_PAIR / (ADD_ONE_CONTEXT + ADD_ONE_V), "Add 1 to the numerator too."),
-    ], rtol=0.01),
+    ]),
     solution=(f"$$P(w\\mid h) = \\frac{{c(hw)+1}}{{c(h)+V}} = \\frac{{{ADD_ONE_PAIR + 1}}}{{{ADD_ONE_CONTEXT + ADD_ONE_V}}} "
               f"\\approx {ADD_ONE_P:.5f}$$\n\nMaximum likelihood would give {ADD_ONE_PAIR}/{ADD_ONE_CONTEXT} = "
               f"{ADD_ONE_PAIR / ADD_ONE_CONTEXT:.3f}: add-one moves more than 95 % of the probability mass of a "

@@ -7,8 +7,9 @@ from typing import Sequence
 
 import numpy as np
 
+from course_utils.core.validation import as_finite_array, check_bool, check_choice, check_float, check_instance
 from course_utils.perplexity.corpus import Corpus
-from course_utils.perplexity.counts import SMOOTHINGS, TopOrderCounts
+from course_utils.perplexity.counts import SMOOTHINGS, TopOrderCounts, check_int
 from course_utils.perplexity.ngram import NGramModel
 
 
@@ -45,8 +46,19 @@ class ModelTable:
         return "\n".join(lines)
 
 
+def _check_ints(values: Sequence[int], name: str) -> list[int]:
+    """A non-empty sequence of integers >= 1 (n-gram orders, min_counts)."""
+    if isinstance(values, str) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of integers >= 1, got {type(values).__name__}")
+    out = [check_int(v, f"{name}[{i}]") for i, v in enumerate(values)]
+    if not out:
+        raise ValueError(f"{name} must contain at least one integer >= 1, got an empty sequence")
+    return out
+
+
 def fit_model(corpus: Corpus, n: int, smoothing: str, *, k: float = 1.0, min_count: int = 2) -> NGramModel:
     """Fit one model on ``corpus.train`` (interpolation weights tuned on ``corpus.dev`` if it has any)."""
+    check_instance(corpus, "corpus", Corpus, what="a Corpus (load_python_docs(), load_text_file(path))")
     model = NGramModel(n, smoothing=smoothing, k=k, min_count=min_count).fit(corpus.train)
     if smoothing == "interpolated" and corpus.dev:
         model.tune_lambdas(corpus.dev)
@@ -69,6 +81,11 @@ def compute_model_table(corpus: Corpus, orders: Sequence[int] = (1, 2, 3), smoot
     progress : bool
         Show a ``tqdm`` progress bar.
     """
+    check_instance(corpus, "corpus", Corpus, what="a Corpus (load_python_docs(), load_text_file(path))")
+    orders = _check_ints(orders, "orders")
+    smoothings = [check_choice(s, "smoothings[i]", SMOOTHINGS) for s in smoothings]
+    k = check_float(k, "k", gt=0)
+    progress = check_bool(progress, "progress")
     pairs = [(n, s) for s in smoothings for n in orders]
     if progress:
         from tqdm.auto import tqdm
@@ -107,7 +124,10 @@ class VocabularySweep:
 def compute_vocabulary_sweep(corpus: Corpus, min_counts: Sequence[int] = (1, 2, 3, 5, 10, 20, 50),
                              orders: Sequence[int] = (1, 2, 3), smoothing: str = "kneser-ney") -> VocabularySweep:
     """Test perplexity for vocabularies of training words seen at least ``min_count`` times."""
-    min_counts = np.asarray(min_counts, dtype=int)
+    check_instance(corpus, "corpus", Corpus, what="a Corpus (load_python_docs(), load_text_file(path))")
+    min_counts = np.asarray(_check_ints(min_counts, "min_counts"), dtype=int)
+    orders = _check_ints(orders, "orders")
+    smoothing = check_choice(smoothing, "smoothing", SMOOTHINGS)
     pp = np.zeros((len(orders), len(min_counts)))
     sizes = np.zeros(len(min_counts), dtype=int)
     for j, mc in enumerate(min_counts):
@@ -147,6 +167,10 @@ def compute_add_k_curve(train_counts: TopOrderCounts, test_counts: TopOrderCount
 
     Vectorised over k: a whole curve costs a few numpy operations, so a slider can move k live.
     """
-    ks = np.logspace(-4, 1, 41) if ks is None else np.asarray(ks, dtype=float)
+    check_instance(train_counts, "train_counts", TopOrderCounts, what="a TopOrderCounts (model.top_order_counts(...))")
+    check_instance(test_counts, "test_counts", TopOrderCounts, what="a TopOrderCounts (model.top_order_counts(...))")
+    n = check_int(n, "n")
+    k = check_float(k, "k", gt=0)
+    ks = np.logspace(-4, 1, 41) if ks is None else as_finite_array(ks, "ks", ndim=1)
     return AddKCurve(n=n, ks=ks, train_pp=train_counts.add_k_perplexity(ks), test_pp=test_counts.add_k_perplexity(ks),
                      k=float(k), train_at_k=train_counts.add_k_perplexity(k), test_at_k=test_counts.add_k_perplexity(k))

@@ -8,6 +8,7 @@ from typing import Sequence
 
 import numpy as np
 
+from course_utils.core.validation import NotAnIntegerError, check_float, check_probability, describe
 from course_utils.perplexity.counts import check_int
 
 #: Jurafsky & Martin, SLP3 ch. 3: WSJ, 38 M training words, 19,979-word vocabulary,
@@ -29,7 +30,9 @@ def check_probabilities(probs: object, name: str = "probs") -> np.ndarray:
     try:
         p = np.asarray(probs, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be numbers (probabilities in [0, 1]), got {type(probs).__name__}") from exc
+        raise TypeError(f"{name} must be numbers (probabilities in [0, 1]), got {describe(probs)}") from exc
+    if isinstance(probs, str) or np.asarray(probs).dtype.kind == "b":
+        raise TypeError(f"{name} must be numbers (probabilities in [0, 1]), got {describe(probs)}")
     if p.ndim > 1:
         raise ValueError(f"{name} must be 1-D (one probability per test token), got shape {p.shape}")
     p = p.reshape(-1)
@@ -44,6 +47,7 @@ def check_probabilities(probs: object, name: str = "probs") -> np.ndarray:
 def check_distribution(dist: object, name: str = "dist", atol: float = DIST_ATOL) -> np.ndarray:
     """Validate a categorical distribution: 1-D, entries in [0, 1], summing to 1 within ``atol``."""
     p = check_probabilities(dist, name)
+    atol = check_float(atol, "atol", ge=0)
     total = float(p.sum())
     if not math.isclose(total, 1.0, rel_tol=0.0, abs_tol=atol):
         raise ValueError(f"{name} must sum to 1 (tolerance {atol:g}), got sum {total:.6g}")
@@ -51,9 +55,10 @@ def check_distribution(dist: object, name: str = "dist", atol: float = DIST_ATOL
 
 
 def _log_base(base: float) -> float:
-    if isinstance(base, bool) or not isinstance(base, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(base) or base <= 0 or base == 1:
-        raise ValueError(f"base must be a positive number other than 1 (2 for bits, e for nats), got {base!r}")
+    allowed = "be a positive number other than 1 (2 for bits, e for nats)"
+    base = check_float(base, "base", gt=0, allowed=allowed)
+    if base == 1:
+        raise ValueError(f"base must {allowed}, got {describe(base)}")
     return math.log(base)
 
 
@@ -136,7 +141,7 @@ def sequence_perplexity(model_probs: object, outcomes: object) -> float:
     if o.size == 0:
         raise ValueError("outcomes is empty: the test set needs at least one outcome")
     if not np.issubdtype(o.dtype, np.integer):
-        raise ValueError(f"outcomes must be integers 0 … {p.size - 1}, got dtype {o.dtype}")
+        raise NotAnIntegerError(f"outcomes must be integers 0 … {p.size - 1}, got dtype {o.dtype}")
     outside = (o < 0) | (o >= p.size)
     if outside.any():
         raise ValueError(f"outcome {int(o[outside][0])} is outside the model's outcomes 0 … {p.size - 1}")
@@ -150,8 +155,7 @@ def die_probs(p_six: float, faces: int = 6) -> np.ndarray:
     Returns shape (faces,). ``p_six = 1/faces`` is the fair die.
     """
     faces = check_int(faces, "faces", minimum=2)
-    if not (0.0 <= p_six <= 1.0):
-        raise ValueError(f"p_six must be a probability in [0, 1], got {p_six!r}")
+    p_six = check_probability(p_six, "p_six")
     p = np.full(faces, (1.0 - p_six) / (faces - 1))
     p[-1] = p_six
     return p
@@ -162,8 +166,8 @@ def die_rolls(n_rolls: int, six_share: float, faces: int = 6) -> np.ndarray:
     through the other faces in order. Outcomes 0 … faces−1, shape (n_rolls,).
     """
     n_rolls = check_int(n_rolls, "n_rolls")
-    if not (0.0 <= six_share <= 1.0):
-        raise ValueError(f"six_share must be in [0, 1], got {six_share!r}")
+    six_share = check_probability(six_share, "six_share")
+    faces = check_int(faces, "faces", minimum=2)
     n_six = int(round(six_share * n_rolls))
     others = np.arange(n_rolls - n_six) % (faces - 1)
     return np.concatenate([others, np.full(n_six, faces - 1)]).astype(int)
@@ -235,8 +239,7 @@ class BranchingResult:
 def zipf_probs(k: int, skew: float) -> np.ndarray:
     """p_i ∝ i^(−skew), i = 1 … k, shape (k,). ``skew = 0`` is uniform."""
     k = check_int(k, "k")
-    if not (math.isfinite(skew) and skew >= 0):
-        raise ValueError(f"skew must be a finite number >= 0, got {skew!r}")
+    skew = check_float(skew, "skew", ge=0)
     w = np.arange(1, k + 1, dtype=float) ** (-skew)
     return w / w.sum()
 
@@ -244,6 +247,7 @@ def zipf_probs(k: int, skew: float) -> np.ndarray:
 def compute_branching(k_max: int = 20, skew: float = 1.0) -> BranchingResult:
     """Perplexity of uniform and Zipf-like models over k = 1 … ``k_max`` outcomes."""
     k_max = check_int(k_max, "k_max")
+    skew = check_float(skew, "skew", ge=0)
     ks = np.arange(1, k_max + 1)
     skewed = np.array([2.0 ** entropy(zipf_probs(int(k), skew)) for k in ks])
     return BranchingResult(k=ks, uniform=ks.astype(float), skewed=skewed, skew=float(skew))
@@ -277,7 +281,10 @@ class UnderflowResult:
 def compute_underflow(probs: object, lengths: Sequence[int]) -> UnderflowResult:
     """Compare the naive product with log space on the first ``lengths`` tokens of ``probs``."""
     p = check_probabilities(probs)
-    lengths = np.asarray(lengths, dtype=int)
+    raw = np.asarray(lengths)
+    if raw.dtype.kind not in "iu":
+        raise NotAnIntegerError(f"lengths must be integers in 1 … {p.size}, got {describe(lengths)}")
+    lengths = raw.astype(int)
     if lengths.ndim != 1 or lengths.size == 0 or lengths.min() < 1 or lengths.max() > p.size:
         raise ValueError(f"lengths must be integers in 1 … {p.size}, got {lengths.tolist()}")
     product = np.array([math.prod(p[:m].tolist()) for m in lengths])

@@ -32,6 +32,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from course_utils.core.validation import as_finite_array, check_choice, check_float, check_rng
 from course_utils.perplexity.counts import (
     BOS,
     EOS,
@@ -75,11 +76,15 @@ class NGramModel:
     def __init__(self, n: int, *, smoothing: str = "add-k", k: float = 1.0, discount: float = 0.75,
                  lambdas: Sequence[float] | None = None, min_count: int = 1, vocab: Iterable[str] | None = None):
         n = check_int(n, "n", hint=" (1 = unigram)")
-        if smoothing not in SMOOTHINGS:
-            raise ValueError(f"unknown smoothing {smoothing!r}; choose one of {SMOOTHINGS}")
-        if not (0.0 < discount < 1.0):
-            raise ValueError(f"discount must be in (0, 1), got {discount!r}")
+        smoothing = check_choice(smoothing, "smoothing", SMOOTHINGS, what="smoothing")
+        discount = check_float(discount, "discount", gt=0, lt=1)
         min_count = check_int(min_count, "min_count")
+        if vocab is not None:
+            if isinstance(vocab, str):
+                raise TypeError("vocab must be a list of str words, got a str")
+            vocab = list(vocab)
+            if not all(isinstance(w, str) for w in vocab):
+                raise TypeError("vocab must be a list of str words, got a non-str entry")
         self.n = n
         self.smoothing = smoothing
         self.k = k
@@ -97,10 +102,8 @@ class NGramModel:
 
     @k.setter
     def k(self, value: float) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-                or not math.isfinite(value) or value <= 0:
-            raise ValueError(f"k must be a finite number > 0 (use e.g. 1e-9 to approach maximum likelihood), got {value!r}")
-        self._k = float(value)
+        self._k = check_float(value, "k", gt=0,
+                              allowed="be a finite number > 0 (use e.g. 1e-9 to approach maximum likelihood)")
 
     @property
     def lambdas(self) -> np.ndarray:
@@ -109,7 +112,7 @@ class NGramModel:
 
     @lambdas.setter
     def lambdas(self, value: Sequence[float]) -> None:
-        lam = np.asarray(value, dtype=float)
+        lam = as_finite_array(value, "lambdas")
         if lam.shape != (self.n + 1,):
             raise ValueError(f"lambdas must have n + 1 = {self.n + 1} entries (uniform, unigram, …), got shape {lam.shape}")
         if not np.all(np.isfinite(lam)) or np.any(lam < 0) or not math.isclose(lam.sum(), 1.0, abs_tol=1e-6):
@@ -204,6 +207,9 @@ class NGramModel:
         """The last n-1 tokens of ``context`` as ids, left-padded with <s>."""
         if isinstance(context, str):
             raise TypeError("context must be a list of words (e.g. tokenize('for dinner')), not a str")
+        context = list(context)
+        if not all(isinstance(w, str) for w in context):
+            raise TypeError(f"context must be a list of str words, got {context!r:.60}")
         bos = self._base - 1
         if self.n == 1:
             return []
@@ -297,6 +303,7 @@ class NGramModel:
 
     def top_next(self, context: Sequence[str] = (), k: int = 5) -> list[tuple[str, float]]:
         """The ``k`` most probable next words after ``context`` as (word, probability), best first."""
+        k = check_int(k, "k")
         p = self.distribution(context)
         order = np.lexsort((np.arange(len(p)), -p))[:k]  # ties: vocabulary order
         return [(self.vocab[i], float(p[i])) for i in order]
@@ -374,9 +381,8 @@ class NGramModel:
             The sampled words, without markers (``<unk>`` shows up as itself).
         """
         self._check_fitted()
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-        check_int(max_len, "max_len")
+        rng = check_rng(rng)
+        max_len = check_int(max_len, "max_len")
         ctx = self._context_ids(context)
         words: list[str] = []
         for _ in range(max_len):

@@ -9,12 +9,11 @@ from typing import Literal
 import numpy as np
 from scipy import optimize
 
+from course_utils.core.validation import as_finite_array, check_choice, check_float, check_int
 from course_utils.regularization.norms import (
-    _as_finite,
     _check_l1_ratio,
     _check_norm,
     _check_quadratic,
-    _nonneg,
     soft_threshold,
 )
 
@@ -24,8 +23,13 @@ from course_utils.regularization.norms import (
 
 def quadratic_loss(H, w_star, w) -> np.ndarray | float:
     """``f(w) = (w - w*)ᵀ H (w - w*)`` for w of shape (2,) or (..., 2)."""
-    diff = np.asarray(w, dtype=float) - np.asarray(w_star, dtype=float)
-    out = np.einsum("...i,ij,...j->...", diff, np.asarray(H, dtype=float), diff)
+    H = as_finite_array(H, "H", shape=(2, 2))
+    w_star = as_finite_array(w_star, "w_star", shape=(2,))
+    w = as_finite_array(w, "w")
+    if w.ndim == 0 or w.shape[-1] != 2:
+        raise ValueError(f"w must have shape (2,) or (..., 2), got shape {w.shape}")
+    diff = w - w_star
+    out = np.einsum("...i,ij,...j->...", diff, H, diff)
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -35,26 +39,25 @@ def loss_level_curve(H, w_star, level: float, n: int = 361) -> np.ndarray:
     ``w = w* + sqrt(level) H^{-1/2} u`` for unit vectors u: exact, where a contour plot of a
     grid is approximate (and ~10x slower to make). H must be symmetric positive definite.
     """
-    H = np.asarray(H, dtype=float)
+    H = as_finite_array(H, "H")
     if H.shape != (2, 2) or not np.allclose(H, H.T):
         raise ValueError(f"H must be a symmetric 2x2 matrix, got shape {H.shape}")
-    level = float(level)
-    if not level >= 0:
-        raise ValueError(f"the level must be >= 0 (the loss is never negative), got {level!r}")
+    w_star = as_finite_array(w_star, "w_star", shape=(2,))
+    level = check_float(level, "the level", ge=0, allowed="be >= 0 (the loss is never negative)")
+    n = check_int(n, "n", minimum=2)
     vals, vecs = np.linalg.eigh(H)
     if vals.min() <= 0:
         raise ValueError(f"H must be positive definite, its eigenvalues are {vals}")
     angle = np.linspace(0.0, 2 * np.pi, int(n))
     u = np.stack([np.cos(angle), np.sin(angle)], axis=1)
     A = vecs / np.sqrt(vals)                      # A = V Λ^{-1/2}: AᵀHA = I, so (Au)ᵀH(Au) = |u|² = 1
-    return np.asarray(w_star, dtype=float) + np.sqrt(level) * u @ A.T
+    return w_star + np.sqrt(level) * u @ A.T
 
 
 def correlation_hessian(rho: float, scale: float = 1.0) -> np.ndarray:
     """``H = XᵀX/n`` for two standardised features with correlation ``rho`` (|rho| < 1), times ``scale``."""
-    rho = float(rho)
-    if not -1 < rho < 1:
-        raise ValueError(f"the feature correlation must lie strictly between -1 and 1, got {rho!r}")
+    rho = check_float(rho, "rho", gt=-1, lt=1, allowed="lie strictly between -1 and 1 (a feature correlation)")
+    scale = check_float(scale, "scale", gt=0)
     return scale * np.array([[1.0, rho], [rho, 1.0]])
 
 
@@ -188,7 +191,7 @@ def constrained_least_squares(H, w_star, t: float, norm: Literal["l1", "l2", "el
     ConstrainedSolution
     """
     H, w_star = _check_quadratic(H, w_star)
-    t = _nonneg(t, "the budget t")
+    t = check_float(t, "the budget t", ge=0)
     norm = _check_norm(norm)
     rho = _check_l1_ratio(l1_ratio)
     if _ball_norm(w_star, norm, rho) <= t:
@@ -239,7 +242,7 @@ def penalized_least_squares(H, w_star, lam: float, norm: Literal["l1", "l2", "el
     w : array, shape (2,)
     """
     H, w_star = _check_quadratic(H, w_star)
-    lam = _nonneg(lam, "the penalty lam")
+    lam = check_float(lam, "the penalty lam", ge=0)
     norm = _check_norm(norm)
     rho = _check_l1_ratio(l1_ratio)
     if norm == "l2":
@@ -277,7 +280,7 @@ def penalty_to_budget(H, w_star, lam: float, norm: Literal["l1", "l2", "elasticn
     :func:`penalized_least_squares`; ``lam = 0`` gives ``t = ||w*||``.
     """
     H, w_star = _check_quadratic(H, w_star)
-    lam = _nonneg(lam, "the penalty lam")
+    lam = check_float(lam, "the penalty lam", ge=0)
     norm = _check_norm(norm)
     rho = _check_l1_ratio(l1_ratio)
     if norm in ("l1", "l2"):
@@ -306,7 +309,7 @@ def budget_to_penalty(H, w_star, t: float, norm: Literal["l1", "l2", "elasticnet
 def budget_path(H, w_star, ts, norm: Literal["l1", "l2", "elasticnet"] = "l2", *,
                 l1_ratio: float = 0.5) -> np.ndarray:
     """Constrained optima for many budgets: array of shape (len(ts), 2)."""
-    ts = _as_finite(ts, "ts", ndim=1)
+    ts = as_finite_array(ts, "ts", ndim=1)
     return np.array([constrained_least_squares(H, w_star, t, norm, l1_ratio=l1_ratio).w for t in ts])
 
 
@@ -319,6 +322,10 @@ def kkt_residual(H, w_star, sol: ConstrainedSolution, t: float, norm: str = "l2"
     """
     H, w_star = _check_quadratic(H, w_star)
     norm = _check_norm(norm)
+    l1_ratio = _check_l1_ratio(l1_ratio)
+    t = check_float(t, "the budget t", ge=0)
+    if not isinstance(sol, ConstrainedSolution):
+        raise TypeError(f"sol must be a ConstrainedSolution (from constrained_least_squares), got {type(sol).__name__}")
     w, lam = sol.w, sol.multiplier
     g = -2 * H @ (w - w_star)              # -grad f(w)
     scale = float(np.abs(2 * H @ w_star).max()) + 1.0
@@ -375,18 +382,12 @@ def descent_path(H, w_star, lam: float, *, method: Literal["gd", "ista", "subgra
     path : array, shape (n_steps + 1, 2), starting at ``w0``
     """
     H, w_star = _check_quadratic(H, w_star)
-    lam = _nonneg(lam, "the penalty lam")
-    if method not in ("gd", "ista", "subgradient"):
-        raise ValueError(f"method must be 'gd', 'ista' or 'subgradient', got {method!r}")
-    if not (isinstance(n_steps, (int, np.integer)) and n_steps >= 1):
-        raise ValueError(f"n_steps must be an integer >= 1, got {n_steps!r}")
+    lam = check_float(lam, "the penalty lam", ge=0)
+    method = check_choice(method, "method", ("gd", "ista", "subgradient"))
+    n_steps = check_int(n_steps, "n_steps", minimum=1)
     L = 2 * float(np.linalg.eigvalsh(H)[-1]) + (2 * lam if method == "gd" else 0.0)
-    step = 1.0 / L if step is None else float(step)
-    if not step > 0:
-        raise ValueError(f"step must be > 0, got {step!r}")
-    w = _as_finite(w0, "w0", ndim=1).copy()
-    if w.shape != (2,):
-        raise ValueError(f"w0 must have shape (2,), got {w.shape}")
+    step = 1.0 / L if step is None else check_float(step, "step", gt=0)
+    w = as_finite_array(w0, "w0", shape=(2,)).copy()
     path = np.empty((n_steps + 1, 2))
     path[0] = w
     for k in range(1, n_steps + 1):

@@ -26,16 +26,12 @@ def _soft_expected() -> np.ndarray:
 
 
 def _check_soft(answer) -> tuple[bool, str]:
-    expected = _soft_expected()
-    arr = np.asarray(answer, dtype=float) if not isinstance(answer, str) else None
-    if arr is not None and arr.shape == expected.shape:
-        if np.allclose(arr, SOFT_Z / (1 + SOFT_THRESHOLD)):
-            return False, "that is ridge's uniform shrinkage z/(1+λ); the lasso subtracts the threshold instead."
-        if np.allclose(arr, SOFT_Z - SOFT_THRESHOLD):
-            return False, "subtract the threshold from |z| and keep the sign: S(z, t) = sign(z) max(|z| - t, 0)."
-        if np.allclose(arr, np.where(np.abs(SOFT_Z) > SOFT_THRESHOLD, SOFT_Z, 0.0)):
-            return False, "that is hard thresholding (keep or kill); the lasso also shrinks the survivors by t."
-    return compare_array(answer, expected, rtol=1e-9, atol=1e-9, name="the lasso coefficients")
+    return compare_array(answer, _soft_expected(), rtol=1e-9, atol=1e-9, name="the lasso coefficients", traps=[
+        (SOFT_Z / (1 + SOFT_THRESHOLD), "that is ridge's uniform shrinkage z/(1+λ); the lasso subtracts the threshold instead."),
+        (SOFT_Z - SOFT_THRESHOLD, "subtract the threshold from |z| and keep the sign: S(z, t) = sign(z) max(|z| - t, 0)."),
+        (np.where(np.abs(SOFT_Z) > SOFT_THRESHOLD, SOFT_Z, 0.0),
+         "that is hard thresholding (keep or kill); the lasso also shrinks the survivors by t."),
+    ], trap_atol=1e-3)
 
 
 EX_SOFT_THRESHOLD = Exercise(
@@ -61,15 +57,10 @@ def _alpha_max_expected() -> float:
 def _check_alpha_max(answer) -> tuple[bool, str]:
     expected = _alpha_max_expected()
     n = diabetes_data()[0].shape[0]
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        value = None
-    if value is not None and np.isclose(value, expected * n, rtol=1e-4):
-        return False, f"{value:.6g} is n = {n} times too large: scikit-learn's Lasso divides the loss by n."
-    if value is not None and np.isclose(value, expected * 2, rtol=1e-4):
-        return False, f"{value:.6g} is twice the answer: the loss carries a factor 1/(2n), the gradient 1/n."
-    return compare_value(answer, expected, rtol=1e-4, name="alpha_max")
+    return compare_value(answer, expected, rtol=1e-4, name="alpha_max", traps=[
+        (expected * n, f"{expected * n:.6g} is n = {n} times too large: scikit-learn's Lasso divides the loss by n."),
+        (expected * 2, f"{expected * 2:.6g} is twice the answer: the loss carries a factor 1/(2n), the gradient 1/n."),
+    ], trap_rtol=1e-4)
 
 
 EX_ALPHA_MAX = Exercise(
@@ -97,15 +88,12 @@ def _corner_expected() -> np.ndarray:
 
 
 def _check_corner(answer) -> tuple[bool, str]:
-    arr = np.asarray(answer, dtype=float) if not isinstance(answer, str) else None
-    if arr is not None and arr.shape == (2,):
-        l2 = CORNER_W_STAR / np.linalg.norm(CORNER_W_STAR)
-        if np.allclose(arr, l2, atol=1e-3):
-            return False, "that is the projection onto the L2 ball (w*/||w*||₂); the ball here is the L1 diamond."
-        if np.allclose(arr, CORNER_W_STAR / np.abs(CORNER_W_STAR).sum(), atol=1e-3):
-            return False, ("rescaling w* onto the diamond is feasible but not the closest point: "
-                           "the closest point of the diamond is a corner here.")
-    return compare_array(answer, _corner_expected(), rtol=1e-9, atol=1e-9, name="the constrained optimum")
+    return compare_array(answer, _corner_expected(), rtol=1e-9, atol=1e-9, name="the constrained optimum", traps=[
+        (CORNER_W_STAR / np.linalg.norm(CORNER_W_STAR),
+         "that is the projection onto the L2 ball (w*/||w*||₂); the ball here is the L1 diamond."),
+        (CORNER_W_STAR / np.abs(CORNER_W_STAR).sum(), "rescaling w* onto the diamond is feasible but not the closest point: "
+                                                      "the closest point of the diamond is a corner here."),
+    ], trap_atol=1e-3)
 
 
 EX_L1_CORNER = Exercise(

@@ -9,6 +9,7 @@ from typing import Literal
 
 import numpy as np
 
+from course_utils.core.validation import as_finite_array, check_choice, check_float, check_int, freeze
 from course_utils.regularization.constrained import (
     ConstrainedSolution,
     _ball_norm,
@@ -19,7 +20,7 @@ from course_utils.regularization.constrained import (
     penalized_least_squares,
     quadratic_loss,
 )
-from course_utils.regularization.norms import _as_finite, _check_l1_ratio, _check_norm, _nonneg, lp_norm, soft_threshold
+from course_utils.regularization.norms import _check_l1_ratio, _check_norm, lp_norm, soft_threshold
 from course_utils.regularization.solvers import alpha_max, lasso_path, ridge_path
 
 # ---------------------------------------------------------------------------------------------
@@ -28,22 +29,21 @@ from course_utils.regularization.solvers import alpha_max, lasso_path, ridge_pat
 
 def true_function(x) -> np.ndarray:
     """The smooth curve behind the polynomial example: ``sin(2.5 x) + 0.3 x`` on [-1, 1]."""
-    x = np.asarray(x, dtype=float)
+    x = as_finite_array(x, "x")
     return np.sin(2.5 * x) + 0.3 * x
 
 
 @lru_cache(maxsize=8)
 def polynomial_data(n_train: int = 15, n_test: int = 200, noise: float = 0.25, seed: int = 0):
     """Noisy samples of :func:`true_function`: ``(x_train, y_train, x_test, y_test)`` (read-only arrays)."""
-    rng = np.random.default_rng(seed)
+    n_train, n_test = check_int(n_train, "n_train", minimum=1), check_int(n_test, "n_test", minimum=1)
+    noise = check_float(noise, "noise", ge=0)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     x_train = np.sort(rng.uniform(-1, 1, n_train))
     x_test = rng.uniform(-1, 1, n_test)
     y_train = true_function(x_train) + noise * rng.standard_normal(n_train)
     y_test = true_function(x_test) + noise * rng.standard_normal(n_test)
-    arrays = (x_train, y_train, x_test, y_test)
-    for a in arrays:
-        a.setflags(write=False)
-    return arrays
+    return freeze((x_train, y_train, x_test, y_test))
 
 
 @dataclass
@@ -71,9 +71,8 @@ def compute_polynomial_fit(degree: int, lam: float = 0.0, *, n_train: int = 15, 
     ``condition_number`` says how many digits survive rounding: a relative perturbation ε of the
     data (or of the arithmetic, ~1e-16) moves the coefficients by up to about cond·ε relative.
     """
-    if not (isinstance(degree, (int, np.integer)) and 0 <= degree <= 30):
-        raise ValueError(f"degree must be an integer in [0, 30], got {degree!r}")
-    lam = _nonneg(lam, "lam (the ridge penalty)")
+    degree = check_int(degree, "degree", minimum=0, maximum=30)
+    lam = check_float(lam, "lam (the ridge penalty)", ge=0)
     x_tr, y_tr, x_te, y_te = polynomial_data(n_train, 200, noise, seed)
     Phi = np.vander(x_tr, degree + 1, increasing=True)
     if lam == 0:
@@ -93,9 +92,11 @@ def compute_polynomial_fit(degree: int, lam: float = 0.0, *, n_train: int = 15, 
 
 @lru_cache(maxsize=32)
 def degree_curve(lam: float = 0.0, max_degree: int = 14) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Train and test MSE for degrees 0..max_degree: ``(degrees, train_mse, test_mse)``."""
+    """Train and test MSE for degrees 0..max_degree: ``(degrees, train_mse, test_mse)`` (read-only, cached)."""
+    max_degree = check_int(max_degree, "max_degree", minimum=0, maximum=30)
     fits = [compute_polynomial_fit(k, lam) for k in range(max_degree + 1)]
-    return (np.arange(max_degree + 1), np.array([f.train_mse for f in fits]), np.array([f.test_mse for f in fits]))
+    return freeze((np.arange(max_degree + 1), np.array([f.train_mse for f in fits]),
+                   np.array([f.test_mse for f in fits])))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,9 +115,7 @@ def diabetes_data() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     data = load_diabetes()
     X = np.ascontiguousarray(data.data, dtype=float)
     y = data.target.astype(float) - data.target.mean()
-    X.setflags(write=False)
-    y.setflags(write=False)
-    return X, y, tuple(data.feature_names)
+    return (*freeze((X, y)), tuple(data.feature_names))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,19 +124,15 @@ def diabetes_data() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
 
 def gaussian_prior_pdf(w, tau: float) -> np.ndarray:
     """Density of N(0, tau²) at w."""
-    tau = float(tau)
-    if not tau > 0:
-        raise ValueError(f"the prior scale tau must be > 0, got {tau!r}")
-    w = np.asarray(w, dtype=float)
+    tau = check_float(tau, "the prior scale tau", gt=0)
+    w = as_finite_array(w, "w")
     return np.exp(-0.5 * (w / tau) ** 2) / (tau * math.sqrt(2 * math.pi))
 
 
 def laplace_prior_pdf(w, b: float) -> np.ndarray:
     """Density of Laplace(0, b), ``exp(-|w|/b) / (2b)``, at w."""
-    b = float(b)
-    if not b > 0:
-        raise ValueError(f"the prior scale b must be > 0, got {b!r}")
-    w = np.asarray(w, dtype=float)
+    b = check_float(b, "the prior scale b", gt=0)
+    w = as_finite_array(w, "w")
     return np.exp(-np.abs(w) / b) / (2 * b)
 
 
@@ -163,11 +158,12 @@ def compute_posterior_1d(z: float, prior: Literal["gaussian", "laplace"] = "lapl
     ``S(z, noise_sd² / scale)`` (lasso). The posterior mean is computed on a grid: for the
     Laplace prior it is never exactly zero (only the MAP is sparse).
     """
-    if prior not in ("gaussian", "laplace"):
-        raise ValueError(f"prior must be 'gaussian' or 'laplace', got {prior!r}")
-    z = float(_as_finite(z, "z"))
-    if not (scale > 0 and noise_sd > 0):
-        raise ValueError(f"scale and noise_sd must be > 0, got scale={scale!r}, noise_sd={noise_sd!r}")
+    prior = check_choice(prior, "prior", ("gaussian", "laplace"))
+    z = check_float(z, "z")
+    scale = check_float(scale, "scale", gt=0)
+    noise_sd = check_float(noise_sd, "noise_sd", gt=0)
+    half_width = check_float(half_width, "half_width", gt=0)
+    m = check_int(m, "m", minimum=3)
     grid = np.linspace(-half_width, half_width, m)
     like = np.exp(-0.5 * ((grid - z) / noise_sd) ** 2) / (noise_sd * math.sqrt(2 * math.pi))
     if prior == "gaussian":
@@ -193,9 +189,8 @@ def ball_boundary(norm: str | float = 2, t: float = 1.0, *, l1_ratio: float = 0.
     Each point is ``t u / ||u||`` for a unit direction u, so the curve is exact (corners included
     whenever n - 1 is a multiple of 4).
     """
-    t = _nonneg(t, "the radius t")
-    if not (isinstance(n, (int, np.integer)) and n >= 5):
-        raise ValueError(f"n must be an integer >= 5, got {n!r}")
+    t = check_float(t, "the radius t", ge=0)
+    n = check_int(n, "n", minimum=5)
     theta = np.linspace(0.0, 2 * np.pi, n)
     u = np.stack([np.cos(theta), np.sin(theta)], axis=1)
     if (n - 1) % 4 == 0:
@@ -239,9 +234,7 @@ def _cached_budget_path(norm: str, w1: float, w2: float, corr: float, l1_ratio: 
     t_max = max(_ball_norm(w_star, norm, l1_ratio), 1e-3) * 1.15
     ts = np.linspace(0.0, t_max, n)
     ws = budget_path(H, w_star, ts, norm, l1_ratio=l1_ratio)
-    ts.setflags(write=False)
-    ws.setflags(write=False)
-    return ts, ws
+    return freeze((ts, ws))
 
 
 def compute_constrained_view(t: float = 1.0, w1: float = 2.0, w2: float = 0.6, corr: float = 0.5,
@@ -255,8 +248,11 @@ def compute_constrained_view(t: float = 1.0, w1: float = 2.0, w2: float = 0.6, c
     """
     norm = _check_norm(norm)
     rho = _check_l1_ratio(l1_ratio)
+    t = check_float(t, "the budget t", ge=0)
+    w1, w2 = check_float(w1, "w1"), check_float(w2, "w2")
+    n_path = check_int(n_path, "n_path", minimum=2)
     H = correlation_hessian(corr)
-    w_star = _as_finite([w1, w2], "w_star", ndim=1)
+    w_star = np.array([w1, w2])
     sol = constrained_least_squares(H, w_star, t, norm, l1_ratio=rho)
     lam = sol.multiplier
     if math.isinf(lam):
@@ -289,8 +285,10 @@ def compute_descent(method: str = "ista", lam: float = 2.5, corr: float = 0.5, n
 
     The contours drawn are those of the full objective ``f(w) + lam * pen(w)``.
     """
+    method = check_choice(method, "method", ("gd", "ista", "subgradient"))
+    lam = check_float(lam, "the penalty lam", ge=0)
     H = correlation_hessian(corr)
-    w_star = np.asarray(w_star, dtype=float)
+    w_star = as_finite_array(w_star, "w_star", shape=(2,))
     path = descent_path(H, w_star, lam, method=method, w0=w0, step=step, n_steps=n_steps)
     norm = "l2" if method == "gd" else "l1"
     w_opt = penalized_least_squares(H, w_star, lam, norm)
@@ -318,7 +316,10 @@ class DiabetesPaths:
 
 @lru_cache(maxsize=1)
 def compute_diabetes_paths(n_alphas: int = 50) -> DiabetesPaths:
-    """Our lasso path vs scikit-learn's, the ridge path and LassoCV's alpha on the diabetes data."""
+    """Our lasso path vs scikit-learn's, the ridge path and LassoCV's alpha on the diabetes data.
+
+    Cached: every call returns the same object, so its arrays are read-only.
+    """
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -326,6 +327,7 @@ def compute_diabetes_paths(n_alphas: int = 50) -> DiabetesPaths:
     from sklearn.linear_model import lasso_path as sk_lasso_path
     from sklearn.model_selection import KFold
 
+    n_alphas = check_int(n_alphas, "n_alphas", minimum=2)
     X, y, names = diabetes_data()
     a_max = alpha_max(X, y)
     alphas = a_max * np.logspace(0, -3, n_alphas)
@@ -335,5 +337,7 @@ def compute_diabetes_paths(n_alphas: int = 50) -> DiabetesPaths:
         _, sk_coefs, _ = sk_lasso_path(X, y, alphas=alphas, tol=1e-12, max_iter=100_000)
         cv = LassoCV(alphas=alphas, cv=KFold(5, shuffle=True, random_state=0), tol=1e-8, max_iter=100_000).fit(X, y)
     lams = np.logspace(-4, 3, 60)
-    return DiabetesPaths(names, alphas, ours, sk_coefs.T, (ours != 0).sum(1), a_max, lams, ridge_path(X, y, lams),
-                         float(cv.alpha_), np.asarray(cv.alphas_), cv.mse_path_.mean(axis=1))
+    arrays = freeze((alphas, ours, sk_coefs.T, (ours != 0).sum(1), lams, ridge_path(X, y, lams),
+                     np.array(cv.alphas_), cv.mse_path_.mean(axis=1)))
+    alphas, ours, sk, nnz, lams, ridge_coefs, cv_alphas, cv_mse = arrays
+    return DiabetesPaths(names, alphas, ours, sk, nnz, a_max, lams, ridge_coefs, float(cv.alpha_), cv_alphas, cv_mse)

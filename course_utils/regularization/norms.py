@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from course_utils.core.validation import as_finite_array, check_choice, check_float
+
 NORMS = ("l1", "l2", "elasticnet")
 LASSO_METHODS = ("ista", "fista", "cd")
 
@@ -14,45 +16,18 @@ LASSO_METHODS = ("ista", "fista", "cd")
 # validation helpers
 # ---------------------------------------------------------------------------------------------
 
-def _as_finite(a, name: str, ndim: int | None = None) -> np.ndarray:
-    try:
-        arr = np.asarray(a, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__}") from exc
-    if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values; only finite numbers are allowed")
-    return arr
-
-
-def _nonneg(value, name: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}") from exc
-    if not math.isfinite(v) or v < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return v
-
-
 def _check_norm(norm: str) -> str:
-    key = str(norm).lower().replace("_", "").replace("-", "").replace(" ", "")
-    if key not in NORMS:
-        raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
-    return key
+    """One of NORMS; case, '-', '_' and spaces are ignored ('L1', 'elastic-net')."""
+    return check_choice(norm, "norm", NORMS, key=lambda v: v.lower().replace("_", "").replace("-", "").replace(" ", ""))
 
 
 def _check_l1_ratio(l1_ratio) -> float:
-    r = float(l1_ratio)
-    if not 0.0 <= r <= 1.0:
-        raise ValueError(f"l1_ratio must lie in [0, 1], got {l1_ratio!r}")
-    return r
+    return check_float(l1_ratio, "l1_ratio", ge=0, le=1, allowed="lie in [0, 1] (0: ridge-like, 1: lasso)")
 
 
 def _check_Xy(X, y) -> tuple[np.ndarray, np.ndarray]:
-    X = _as_finite(X, "X", ndim=2)
-    y = _as_finite(y, "y", ndim=1)
+    X = as_finite_array(X, "X", ndim=2)
+    y = as_finite_array(y, "y", ndim=1)
     if X.shape[0] != y.shape[0]:
         raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} entries; they must match")
     if X.shape[0] == 0 or X.shape[1] == 0:
@@ -61,12 +36,8 @@ def _check_Xy(X, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_quadratic(H, w_star) -> tuple[np.ndarray, np.ndarray]:
-    H = _as_finite(H, "H", ndim=2)
-    w_star = _as_finite(w_star, "w_star", ndim=1)
-    if H.shape != (2, 2):
-        raise ValueError(f"H must have shape (2, 2) (the geometry is 2-D), got {H.shape}")
-    if w_star.shape != (2,):
-        raise ValueError(f"w_star must have shape (2,), got {w_star.shape}")
+    H = as_finite_array(H, "H", shape=(2, 2))
+    w_star = as_finite_array(w_star, "w_star", shape=(2,))
     if not np.allclose(H, H.T, rtol=1e-12, atol=1e-12):
         raise ValueError("H must be symmetric")
     H = 0.5 * (H + H.T)
@@ -93,15 +64,10 @@ def lp_norm(w, p: float) -> np.ndarray | float:
     -------
     float for a vector, array of shape (...) otherwise.
     """
-    w = _as_finite(w, "w")
+    w = as_finite_array(w, "w")
     if w.ndim == 0:
         raise ValueError("w must be a vector (shape (d,)) or a stack of vectors (shape (..., d)), got a scalar")
-    try:
-        p = float(p)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"p must be a number (or np.inf), got {type(p).__name__}") from exc
-    if math.isnan(p) or p <= 0:
-        raise ValueError(f"p must be > 0 (or np.inf), got {p!r}")
+    p = check_float(p, "p", gt=0, allow_inf=True, allowed="be > 0 (or np.inf)")
     a = np.abs(w)
     if math.isinf(p):
         out = a.max(axis=-1)
@@ -125,10 +91,10 @@ def soft_threshold(z, t) -> np.ndarray:
     -------
     array, same shape as z; entries with ``|z| <= t`` are exactly 0.
     """
-    z = _as_finite(z, "z")
-    t_arr = _as_finite(t, "t")
+    z = as_finite_array(z, "z")
+    t_arr = as_finite_array(t, "t")
     if np.any(t_arr < 0):
-        raise ValueError(f"threshold t must be >= 0, got {t!r}")
+        raise ValueError(f"the threshold t must be >= 0, got {t!r}")
     return np.sign(z) * np.maximum(np.abs(z) - t_arr, 0.0)
 
 

@@ -9,7 +9,8 @@ from typing import Literal
 import numpy as np
 from scipy import linalg
 
-from course_utils.regularization.norms import LASSO_METHODS, _as_finite, _check_Xy, _nonneg, _soft
+from course_utils.core.validation import as_finite_array, check_bool, check_choice, check_float, check_int
+from course_utils.regularization.norms import LASSO_METHODS, _check_Xy, _soft
 
 # ---------------------------------------------------------------------------------------------
 # ridge and lasso on data
@@ -32,7 +33,7 @@ def ridge(X, y, lam: float) -> np.ndarray:
     w : array, shape (d,)
     """
     X, y = _check_Xy(X, y)
-    lam = _nonneg(lam, "lam (the ridge penalty)")
+    lam = check_float(lam, "lam (the ridge penalty)", ge=0)
     n, d = X.shape
     if lam == 0:
         return np.linalg.lstsq(X, y, rcond=None)[0]
@@ -53,7 +54,7 @@ def ridge_path(X, y, lams) -> np.ndarray:
     coefs : array, shape (k, d)
     """
     X, y = _check_Xy(X, y)
-    lams = _as_finite(lams, "lams", ndim=1)
+    lams = as_finite_array(lams, "lams", ndim=1)
     if np.any(lams < 0):
         raise ValueError("every ridge penalty in lams must be >= 0")
     U, s, Vt = np.linalg.svd(X, full_matrices=False)
@@ -66,7 +67,9 @@ def ridge_path(X, y, lams) -> np.ndarray:
 def lasso_objective(X, y, w, alpha: float) -> float:
     """scikit-learn's lasso objective ``(1/2n) ||y - X w||² + alpha ||w||₁``."""
     X, y = _check_Xy(X, y)
-    r = y - X @ np.asarray(w, dtype=float)
+    w = as_finite_array(w, "w", shape=(X.shape[1],))
+    alpha = check_float(alpha, "alpha", ge=0)
+    r = y - X @ w
     return float(r @ r / (2 * X.shape[0]) + alpha * np.abs(w).sum())
 
 
@@ -92,7 +95,8 @@ def _gap_from_stats(rr: float, ry: float, xtr_inf: float, l1: float, alpha: floa
 def lasso_duality_gap(X, y, w, alpha: float) -> float:
     """Duality gap ``P(w) - D(nu)`` of the lasso (sklearn scaling) at ``w``; it bounds ``P(w) - P*``."""
     X, y = _check_Xy(X, y)
-    w = np.asarray(w, dtype=float)
+    w = as_finite_array(w, "w", shape=(X.shape[1],))
+    alpha = check_float(alpha, "alpha", ge=0)
     r = y - X @ w
     return _gap_from_stats(float(r @ r), float(r @ y), float(np.abs(X.T @ r).max()), float(np.abs(w).sum()),
                            float(alpha), X.shape[0])
@@ -136,17 +140,13 @@ def lasso(X, y, alpha: float, *, method: Literal["ista", "fista", "cd"] = "cd", 
     iteration costs O(d²) instead of O(n d).
     """
     X, y = _check_Xy(X, y)
-    alpha = _nonneg(alpha, "alpha")
-    if method not in LASSO_METHODS:
-        raise ValueError(f"method must be one of {LASSO_METHODS}, got {method!r}")
-    if not (isinstance(tol, (int, float)) and tol > 0):
-        raise ValueError(f"tol must be a number > 0, got {tol!r}")
-    if not (isinstance(max_iter, (int, np.integer)) and max_iter >= 1):
-        raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
+    alpha = check_float(alpha, "alpha", ge=0)
+    method = check_choice(method, "method", LASSO_METHODS)
+    tol = check_float(tol, "tol", gt=0)
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    return_info = check_bool(return_info, "return_info")
     n, d = X.shape
-    w = np.zeros(d) if w0 is None else _as_finite(w0, "w0", ndim=1).copy()
-    if w.shape != (d,):
-        raise ValueError(f"w0 must have shape ({d},), got {w.shape}")
+    w = np.zeros(d) if w0 is None else as_finite_array(w0, "w0", shape=(d,)).copy()
     yy = float(y @ y)
     threshold = tol * yy / n
     if n >= d:
@@ -273,7 +273,10 @@ def lasso_path(X, y, alphas, *, method: Literal["ista", "fista", "cd"] = "cd", t
     coefs : array, shape (len(alphas), d)
     """
     X, y = _check_Xy(X, y)
-    alphas = _as_finite(alphas, "alphas", ndim=1)
+    alphas = as_finite_array(alphas, "alphas", ndim=1)
+    if np.any(alphas < 0):
+        raise ValueError(f"every alpha in alphas must be >= 0, got min {alphas.min():g}")
+    method = check_choice(method, "method", LASSO_METHODS)
     w = np.zeros(X.shape[1])
     out = np.empty((alphas.size, X.shape[1]))
     for k, a in enumerate(alphas):
