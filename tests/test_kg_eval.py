@@ -5,7 +5,7 @@ import scipy.sparse as sp
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from course_utils import kg
-from course_utils import kg as ex
+from course_utils.kg import exercises as ex
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -337,3 +337,23 @@ def test_exercises_accept_the_solution_and_hint_on_wrong_answers(exercise, right
 def test_exercise_solutions_are_computed_by_the_library():
     assert kg.auc_pr(ex.AP_SCORES, ex.AP_LABELS) == pytest.approx(ex.AP_EXPECTED)
     assert kg.rescal_parameter_count(ex.PARAMS_N, ex.PARAMS_K, ex.PARAMS_R) == ex.PARAMS_EXPECTED
+
+
+def test_top_predictions_without_evidence_are_one_tie_in_entity_order():
+    """A film stars in nothing: for (Jaws, starredIn, ?) every RESCAL score is 0 up to rounding
+    (~1e-16), and that noise, which changes with the BLAS kernel, must not make a "top 10"."""
+    res = kg.compute_top_predictions("Jaws", "starredIn")
+    assert np.all(res.scores == 0.0) and not res.known.any()
+    g = kg.load_movies()
+    idx = [g.entity_index(o) for o in res.objects]
+    assert idx == sorted(idx)
+    nimoy = kg.compute_top_predictions("Leonard_Nimoy", "starredIn")
+    assert nimoy.scores[0] > 0.1 and np.all(np.diff(nimoy.scores) <= 0)
+
+
+def test_snap_ties_relative_to_a_given_scale():
+    np.testing.assert_array_equal(kg.snap_ties([1e-16, -2e-16, 0.5], scale=1.0), [0.0, 0.0, 0.5])
+    # relative to its own max the same noise would stay apart
+    assert len(set(kg.snap_ties([1e-16, 2e-16]).tolist())) == 2
+    with pytest.raises(ValueError, match="scale"):
+        kg.snap_ties([0.1], scale=0.0)

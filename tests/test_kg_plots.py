@@ -25,6 +25,8 @@ def test_widgets_sweep_without_error_and_keep_one_figure(factory):
     before = n_axes(live)
     settings = sweep_widget(live)
     assert len(settings) >= 3
+    assert len(settings.readouts) == len(settings) and all(settings.readouts)
+    assert not [r for r in settings.readouts if "Cannot draw this setting" in r]
     assert n_axes(live) == before  # a move never adds axes
     text = live.render(**live.values())
     assert "Cannot draw" not in text and text

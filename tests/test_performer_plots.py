@@ -19,6 +19,8 @@ def test_widget_sweeps_without_error_and_keeps_its_axes(factory):
     assert len(settings) >= 4
     assert len(live.fig.axes) == n_axes  # no colour bars or axes added by moves
     assert "Cannot draw" not in live.readout.value
+    assert len(settings.readouts) == len(settings) and all(settings.readouts)
+    assert not [r for r in settings.readouts if "Cannot draw this setting" in r]
     plt.close("all")
 
 

@@ -22,6 +22,7 @@ from course_utils.perplexity import figures as perplexity_figures
 def test_die_widget_sweeps_and_shows_infinity():
     live = P.die_widget()
     settings = sweep_widget(live)
+    assert not [r for r in settings.readouts if "Cannot draw this setting" in r]
     assert any(s["p_six"] == 0.0 for s in settings) and any(s["n_rolls"] == 1 for s in settings)
     # a die with a zero-probability six on a test set full of sixes: PP = ∞, shown, no error
     text = live.render(p_six=0.0, six_share=1.0, n_rolls=1)
@@ -34,7 +35,8 @@ def test_die_widget_sweeps_and_shows_infinity():
 
 def test_branching_widget_sweeps():
     live = P.branching_widget()
-    sweep_widget(live)
+    settings = sweep_widget(live)
+    assert not [r for r in settings.readouts if "Cannot draw this setting" in r]
     assert "6.00" in live.render(k=6, skew=0.0)
     assert "1.00" in live.render(k=1, skew=3.0)
     assert len(live.fig.axes) == 1
@@ -44,7 +46,8 @@ def test_add_k_widget_sweeps_over_n_and_k():
     live = P.add_k_widget()
     ks = sweep_values(live.controls["k"])
     assert ks[0] == pytest.approx(1e-4) and ks[-1] == pytest.approx(10.0)
-    sweep_widget(live)
+    settings = sweep_widget(live)
+    assert not [r for r in settings.readouts if "Cannot draw this setting" in r]
     for n in (1, 2, 3):
         for k in ks:
             text = live.render(n=n, k=k)
@@ -66,7 +69,8 @@ def test_add_k_widget_on_a_user_corpus(tmp_path):
 
     path = tmp_path / "tiny.txt"
     path.write_text(" ".join(f"The cat number {i} sat on mat {i % 3}." for i in range(30)), encoding="utf-8")
-    sweep_widget(P.add_k_widget(load_text_file(path)), n=3)
+    settings = sweep_widget(P.add_k_widget(load_text_file(path)), n=3)
+    assert not [r for r in settings.readouts if "Cannot draw this setting" in r]
 
 
 def test_compute_functions_behind_widgets_are_finite():

@@ -22,6 +22,8 @@ def test_widget_sweep_extremes(factory):
     assert len(settings) >= 3
     assert len(live.fig.axes) == n_axes_before             # moving a slider never adds axes
     assert "Cannot draw" not in live.readout.value
+    assert len(settings.readouts) == len(settings) and all(settings.readouts)
+    assert not [r for r in settings.readouts if "Cannot draw this setting" in r]
 
 
 def test_constrained_view_compute_sweep_is_finite_and_consistent():

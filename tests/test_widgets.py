@@ -66,6 +66,20 @@ def test_sweep_widget_renders_every_extreme():
     assert {"a": -2.0, "n": 2, "kind": "x"} in settings
     assert {"a": 2.0, "n": 20, "kind": "abs"} in settings
     assert (-2.0, 10, "x") in calls and (1.0, 20, "x") in calls
+    assert settings.readouts[-1] == "a = 2.00" and len(settings.readouts) == len(settings)
+
+
+def test_sweep_widget_moves_the_controls_and_reports_what_a_move_shows():
+    """The sweep goes through a real move (control value -> refresh -> picture and readout): a
+    setting the widget cannot draw shows up in the readouts instead of passing unseen."""
+    live = parabola_widget([])
+    pictures = []
+    live.image.observe(lambda change: pictures.append(change["new"]), names="value")
+    settings = w.sweep_widget(live, n=2)
+    assert pictures and live.values() == settings[-1]
+    live.controls["n"].max = 13                         # now the sweep reaches n = 13, which raises
+    settings = w.sweep_widget(live, n=2)
+    assert [r for r in settings.readouts if "Cannot draw this setting" in r]
 
 
 def test_mimebundle_has_static_fallback():

@@ -6,7 +6,10 @@ plotting     the course style (applied explicitly), palette, ``get_ax``, ``save_
 widgets      controls and ``LiveFigure``: sliders -> compute -> one reused figure
 blit         redraw only the artists that changed (used by ``LiveFigure``)
 background   ``Prefetcher``: compute slider positions ahead in a background thread
-exercises    ``Exercise`` and the ``compare_*`` checkers behind every ``check_*()``
+exercises    ``Exercise`` and the ``compare_*`` checkers (with ``traps``) behind every ``check_*()``
+validation   the input checks of every lecture: ``check_int``, ``check_float``, ``as_finite_array``, ...
+formatting   ``format_mean_spread``: a mean with its uncertainty
+timing       ``median_time``, ``time_call``, ``peak_allocated_bytes``
 """
 from .background import (
     Prefetcher,
@@ -23,6 +26,9 @@ from .exercises import (
     compare_choice,
     compare_value,
 )
+from .formatting import (
+    format_mean_spread,
+)
 from .plotting import (
     COLORS,
     DIVERGING_CMAP,
@@ -37,13 +43,36 @@ from .plotting import (
     save_figure,
     use_course_style,
 )
+from .timing import (
+    median_time,
+    peak_allocated_bytes,
+    time_call,
+)
+from .validation import (
+    NotAnIntegerError,
+    as_finite_array,
+    check_bool,
+    check_choice,
+    check_float,
+    check_instance,
+    check_int,
+    check_probability,
+    check_rng,
+    freeze,
+)
 from .widgets import (
     LiveFigure,
+    Readout,
+    Setup,
+    Sweep,
     Update,
+    artists_of,
     checkbox,
     dropdown,
     encode_png,
+    encode_png_pillow,
     float_slider,
+    initial_values,
     int_slider,
     live_figure,
     log_slider,

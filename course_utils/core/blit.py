@@ -5,16 +5,21 @@ labels, axis labels, titles, the constrained-layout solve). :class:`Blitter` kee
 the figure without the artists that change ("the background") and, on each update, pastes it
 back and draws only the changing artists on top, the classic matplotlib blitting recipe.
 
-The update functions of the lectures do not have to say what changes: the blitter learns it
-from matplotlib's ``stale`` flags. After each draw every artist is marked clean; an update that
-touches an artist (``set_data``, ``set_text``, ``set_visible`` ...) marks it stale again.
+What moves is declared: a widget's ``setup`` returns the artists that its ``update`` changes
+(the widget contract, :mod:`course_utils.core.widgets`), and :meth:`Blitter.declare` animates them
+(``set_animated(True)``), together with every artist of the same Axes drawn above them (so the
+z-order stays as in a normal draw; the titles above the Axes excepted). From the first move on,
+moving them is a blit.
 
-* Only animated artists (``set_animated(True)``) changed → **blit**: restore the background,
-  draw the animated artists (per Axes, in z-order).
-* A drawn artist changed → it becomes animated ("learned"), together with every artist of
-  the same Axes drawn above it (so the z-order stays as in a normal draw; the titles above the
-  Axes excepted), and the background is drawn again without them (**full**). From the next
-  move on, moving it is a blit.
+What was not declared is watched through matplotlib's public ``Artist.stale`` flags, as a
+safety net (and for a plain ``update`` without ``setup``): after each draw every artist is marked
+clean; an update that touches an artist (``set_data``, ``set_text`` ...) marks it stale again.
+
+* Only animated artists changed → **blit**: restore the background, draw the animated artists
+  (per Axes, in z-order).
+* A drawn (undeclared) artist changed → it becomes animated ("learned", listed in
+  :attr:`Blitter.learned`), with the artists above it, and the background is drawn again
+  without them (**full**).
 * An Axes moved or changed its limits or scale, an axis, tick or spine changed, or a drawn
   artist was removed → **full** draw (nothing learned: these cannot be drawn on top).
 * A new artist (for example contours re-made for the new value) is animated when no full draw
@@ -22,14 +27,19 @@ touches an artist (``set_data``, ``set_text``, ``set_visible`` ...) marks it sta
 
 * An animated legend that did not change is pasted, not drawn (drawing text is slow): only
   its frame's rim, which blends with what is below, is drawn again. This needs an opaque
-  frame at a fixed place; :class:`~course_utils.core.widgets.LiveFigure` makes legends opaque.
+  frame (:class:`~course_utils.core.widgets.LiveFigure` makes legends opaque) at the place it
+  was pasted from (checked on every paste: a ``loc="best"`` legend that moved is drawn).
 
 Pixels: a blit gives exactly the pixels of a full draw with the same animated set
 (``tests/test_blit.py`` checks this for every lecture widget). Against a plain draw of the
 figure, only axis lines, ticks and spines can end up under an animated artist instead of above.
+
+Only matplotlib's public API is used (``Artist.stale``, ``get_children``, ``findobj``,
+``Legend.get_window_extent``, ``legendPatch`` ...).
 """
 from __future__ import annotations
 
+import weakref
 from typing import Iterator
 
 import numpy as np
@@ -40,6 +50,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.spines import Spine
+from matplotlib.text import Text
 
 #: artists that are part of the frame: a change in them always means a full draw
 _FRAME_TYPES = (Axis, Tick, Spine)
@@ -57,7 +68,7 @@ def _units(fig: Figure) -> Iterator[tuple[Axes | None, Artist]]:
             yield None, child
 
 
-def _stale(unit: Artist) -> bool:
+def _is_stale(unit: Artist) -> bool:
     """Whether ``unit`` or anything inside it was changed since the last draw.
 
     An Axis marks itself stale on every ``set_xlim``, even to the same limits; what it shows
@@ -65,13 +76,19 @@ def _stale(unit: Artist) -> bool:
     and labels (its children), so its own flag is not looked at.
     """
     own = not isinstance(unit, Axis)
-    return any(a._stale for a in unit.findobj() if own or a is not unit)
+    return any(a.stale for a in unit.findobj() if own or a is not unit)
 
 
 def _clean(fig: Figure) -> None:
-    """Mark every artist of ``fig`` as drawn (direct attribute: no propagation)."""
+    """Mark every artist of ``fig`` as drawn (``stale = False`` does not propagate)."""
     for a in fig.findobj():
-        a._stale = False
+        a.stale = False
+
+
+def _titles(ax: Axes) -> list[Artist]:
+    """The Axes' three titles (centre, left, right): its Text children that are not in ``ax.texts``."""
+    texts = {id(t) for t in ax.texts}
+    return [c for c in ax.get_children() if isinstance(c, Text) and id(c) not in texts]
 
 
 def _ticking(axis: Axis) -> tuple[int, ...]:
@@ -91,18 +108,18 @@ def _cacheable_legend(unit: Artist) -> bool:
     """An opaque legend at a fixed place: inside its frame, its pixels do not depend on what is
     drawn below it, so an unchanged one can be pasted instead of drawn (text is slow to draw)."""
     return (isinstance(unit, Legend) and unit.get_visible() and unit.get_frame_on() and not unit.shadow
-            and unit._loc != 0                                  # "best" moves with the data
             and unit.legendPatch.get_facecolor()[3] == 1.0)
 
 
 def _legend_pixels(canvas: FigureCanvasAgg, legend: Legend, renderer) -> tuple | None:
     """Draw ``legend`` and return what is needed to paste it later without drawing its text:
-    (rows, cols, mask, pixels), where ``mask`` marks the pixels of its box that do not depend on
-    what lies below (fully covered by the opaque frame fill, or drawn by the legend on that fill).
+    (extent, rows, cols, mask, pixels), where ``extent`` is where it was drawn and ``mask`` marks
+    the pixels of its box that do not depend on what lies below (fully covered by the opaque frame fill, or drawn by the legend on that fill).
     None (the legend drawn all the same) when the legend draws outside those pixels."""
     buf = np.asarray(canvas.buffer_rgba())
     h = buf.shape[0]
-    x0, y0, x1, y1 = legend.get_window_extent(renderer).extents
+    extent = legend.get_window_extent(renderer)
+    x0, y0, x1, y1 = extent.extents
     pad = int(np.ceil(legend.legendPatch.get_linewidth() * legend.get_figure(root=True).dpi / 72)) + 3  # the frame's edge
     rows = slice(max(int(np.floor(h - y1)) - pad, 0), min(int(np.ceil(h - y0)) + pad, h))
     cols = slice(max(int(np.floor(x0)) - pad, 0), min(int(np.ceil(x1)) + pad, buf.shape[1]))
@@ -122,7 +139,8 @@ def _legend_pixels(canvas: FigureCanvasAgg, legend: Legend, renderer) -> tuple |
     content = np.any(drawn != frame_only, axis=-1)
     if (content & ~covered).any():
         return None
-    return rows, cols, covered, drawn[covered].copy()
+    # drawing fits the frame to the entries: where it was drawn is the extent after the draw
+    return tuple(legend.get_window_extent(renderer).bounds), rows, cols, covered, drawn[covered].copy()
 
 
 class Blitter:
@@ -151,6 +169,19 @@ class Blitter:
         self._pasted: dict[int, tuple] = {}      # id(legend) -> (legend, pixels inside its frame)
         #: how many legends the last draw pasted instead of drawing
         self.pasted = 0
+        self._legend_changed: dict[int, bool] = {}   # id(legend) -> whether it changed at its last draw
+        #: artists that changed without being declared (found by their stale flags), by type name
+        self.learned: list[str] = []
+        self._declared: weakref.WeakValueDictionary = weakref.WeakValueDictionary()   # id() -> every artist declared so far
+        self._pending: list[Artist] = []        # declared, not yet animated (done by the next plan)
+
+    def declare(self, artists) -> None:
+        """These artists move (the widget contract: what ``setup`` returned): animate them, and
+        the artists above them, from the next draw on. Cheap to call again with the same ones."""
+        for artist in artists:
+            if self._declared.get(id(artist)) is not artist:
+                self._declared[id(artist)] = artist
+                self._pending.append(artist)
 
     # -- deciding ------------------------------------------------------------------------------
 
@@ -159,6 +190,8 @@ class Blitter:
         units = list(_units(self.fig))
         present = {id(u): u for _, u in units}
         self.animated = [(ax, u) for ax, u in self.animated if id(u) in present]
+        animated = {id(u) for _, u in self.animated}
+        baked = self._animate(self._take_declared(units, animated), units)
         animated = {id(u) for _, u in self.animated}
         if self._background is None:
             self.reason = "first draw"
@@ -176,9 +209,9 @@ class Blitter:
         learn, new = [], []
         # A change to an artist that is not animated marks its Axes (or the figure) stale too; with
         # none of them stale, only animated artists changed and the walk below has nothing to find.
-        touched = self.fig._stale or any(ax._stale for ax in self.fig.axes)
+        touched = self.fig.stale or any(ax.stale for ax in self.fig.axes)
         for ax, unit in units if touched else ():
-            if id(unit) in animated or not _stale(unit):
+            if id(unit) in animated or not _is_stale(unit):
                 continue
             if isinstance(unit, _FRAME_TYPES):
                 full = True
@@ -189,12 +222,31 @@ class Blitter:
                 new.append((ax, unit))
         if learn:
             full = True
+            self.learned.extend(type(u).__name__ for _, u in learn)
             self.reason = self.reason or "learned: " + ", ".join(type(u).__name__ for _, u in learn)
+        if baked:
+            full = True
+            self.reason = self.reason or "declared artists were in the background"
         if self._animate(learn + new, units):
             # drawn artists above a new one are animated now: the background must lose them
             full = True
             self.reason = self.reason or "new artist below drawn ones"
         return full
+
+    def _take_declared(self, units: list[tuple[Axes | None, Artist]], animated: set[int]) -> list[tuple[Axes | None, Artist]]:
+        """The units holding the declared artists that are not animated yet (an artist inside a
+        legend declares the legend)."""
+        if not self._pending:
+            return []
+        pending = {id(a) for a in self._pending}
+        self._pending = []
+        chosen = [(ax, unit) for ax, unit in units if id(unit) in pending]    # most are units themselves
+        pending -= {id(unit) for _, unit in chosen}
+        if pending:       # the others are inside one (a legend's text): look inside, the frame aside
+            chosen += [(ax, unit) for ax, unit in units
+                       if id(unit) not in animated and not isinstance(unit, _FRAME_TYPES)
+                       and any(id(a) in pending for a in unit.findobj())]
+        return [(ax, unit) for ax, unit in chosen if id(unit) not in animated and not isinstance(unit, _FRAME_TYPES)]
 
     def _animate(self, chosen: list[tuple[Axes | None, Artist]], units: list[tuple[Axes | None, Artist]]) -> bool:
         """Animate ``chosen`` and, in the same Axes, every unit at or above their z-order; return
@@ -208,7 +260,7 @@ class Blitter:
         animated = {id(u) for _, u in self.animated}
         chosen_ids = {id(u) for _, u in chosen}
         # an Axes' titles sit above it, where its (clipped) artists never draw: no need to redraw them
-        titles = {id(t) for ax in self.fig.axes for t in (ax.title, ax._left_title, ax._right_title)}
+        titles = {id(t) for ax in self.fig.axes for t in _titles(ax)}
         for ax, unit in units:
             if id(unit) in animated or isinstance(unit, _FRAME_TYPES):
                 continue
@@ -229,14 +281,25 @@ class Blitter:
         for _, unit in ranked:
             cacheable = _cacheable_legend(unit)
             cached = self._pasted.get(id(unit))
-            if cacheable and cached is not None and cached[0] is unit and not _stale(unit):
-                rows, cols, mask, values = cached[1]
+            changed = cacheable and _is_stale(unit)
+            if (cacheable and cached is not None and cached[0] is unit and not changed
+                    and tuple(unit.get_window_extent(renderer).bounds) == cached[1][0]):   # not moved ("best")
+                _, rows, cols, mask, values = cached[1]
                 unit.legendPatch.draw(renderer)      # the rim blends with what is below: draw it
                 np.asarray(self.canvas.buffer_rgba())[rows, cols][mask] = values   # the rest: paste it
                 self.pasted += 1
+                self._legend_changed[id(unit)] = False
                 continue
             if cacheable:
-                saved = _legend_pixels(self.canvas, unit, renderer)     # draws the legend
+                # a legend that changed on its last draw too (its text follows the slider) is only
+                # drawn: saving its pixels costs about two more draws and would never be pasted
+                repeat = changed and self._legend_changed.get(id(unit), False)
+                self._legend_changed[id(unit)] = changed
+                if repeat:
+                    unit.draw(renderer)
+                    saved = None
+                else:
+                    saved = _legend_pixels(self.canvas, unit, renderer)     # draws the legend
             else:
                 unit.draw(renderer)
                 saved = None
@@ -276,6 +339,6 @@ class Blitter:
             _clean(self.fig)
         else:   # only animated artists were drawn; the rest was found clean by the plan
             for artist in (self.fig, *self.fig.axes):
-                artist._stale = False
+                artist.stale = False
         self.mode = "full" if full else "blit"
         return self.mode

@@ -5,43 +5,91 @@ The lectures keep three layers apart:
 * ``compute_*(params) -> result``: pure, tested for every slider value;
 * ``draw_*(result, ax=None)``: plotting only;
 * a thin ``*_widget()`` built with :func:`live_figure`, which owns one figure and
-  redraws it on every slider move (never a new figure per move).
+  updates it on every slider move (never a new figure per move).
+
+The widget contract
+-------------------
+A widget is two functions:
+
+``setup(axes, **values) -> artists``
+    Draws the figure once, at the controls' first values, and returns what moves: a dataclass,
+    a dict, a list or a single Artist (nested is fine). ``axes`` is :attr:`LiveFigure.axes`.
+``update(artists, **values) -> str | Readout | None``
+    Brings those artists to ``values`` **in place** (``set_data``, ``set_text``, ``set_visible``,
+    ``set_xlim`` ...) and returns the readout text shown above the plot (HTML allowed). It is
+    called right after ``setup`` too, so the first picture is drawn by ``update`` like every
+    later one; it must depend on ``values`` only, never on the previous move
+    (``tests/test_blit.py`` moves every control and compares with a widget built fresh at the
+    final values).
+
+The artists returned by ``setup`` (read again after every ``update``, so an artist that had to be
+replaced, e.g. a contour set, is stored back into them) are the ones that move: the blitter
+(:mod:`course_utils.core.blit`) draws everything else once into a background and, on a move,
+only those artists on top of it. A move that changes limits, ticks or the layout is a full draw.
+
+The rare relayout (constrained layout solved again, e.g. when tick labels change width in a
+``freeze_layout=True`` figure) is asked for explicitly: ``return Readout(text, relayout=True)``.
 
 Example::
 
-    def update(axes, m=16, kind="positive"):
-        result = compute_kernel_error(m=m, kind=kind, rng=np.random.default_rng(0))
-        axes[0].clear()
-        draw_kernel_error(result, ax=axes[0])
-        return f"relative error: {result.error:.3f}"       # optional text shown above the plot
+    def setup(ax, m=16):
+        result = compute_kernel_error(m=m)
+        draw_kernel_error(result, ax=ax)
+        return {"curve": ax.lines[0], "title": ax.title}
 
-    live_figure(update, {"m": int_slider(16, 1, 512, description="m"),
-                         "kind": dropdown(["positive", "trig"], description="features")},
-                ncols=1, figsize=(9, 4))
+    def update(artists, m=16):
+        result = compute_kernel_error(m=m)
+        artists["curve"].set_ydata(result.errors)
+        artists["title"].set_text(f"m = {m}")
+        return f"relative error: {result.error:.3f}"
 
-Clearing and redrawing is the simplest update and is always right. For a slider that should
-feel live, draw once and then update the artists in place (``set_data``, ``set_text``) and keep
-the limits fixed: :class:`LiveFigure` then redraws only the artists that changed on top of a
-saved background (:mod:`course_utils.core.blit`), a few milliseconds instead of a full draw.
+    live_figure(update, {"m": int_slider(16, 1, 512, description="m")}, setup=setup, figsize=(9, 4))
+
+Without ``setup``, ``update`` receives the Axes themselves and may clear and redraw them
+(``ax.clear()`` then ``draw_*``): simplest and always right, but every move is a full draw.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import dataclasses
+import io
 import os
 import struct
 import time
 import zlib
 from collections import deque
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from course_utils.core.blit import Blitter
 
-#: update(axes, **slider_values) -> optional readout text (HTML allowed)
-Update = Callable[..., "str | None"]
+#: update(artists, **slider_values) -> readout text (HTML allowed), a :class:`Readout`, or None
+Update = Callable[..., "str | Readout | None"]
+#: setup(axes, **slider_values) -> the artists that move (any nesting of dataclasses, dicts, lists)
+Setup = Callable[..., Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Readout:
+    """What ``update`` may return instead of plain text.
+
+    text : str or None
+        The readout shown above the plot.
+    relayout : bool
+        Solve the figure's layout again on this draw (a full draw; with ``freeze_layout=True``
+        the layout is frozen again afterwards). Ask for it only on the rare move that changes
+        the size of labels (new tick labels, a label leaving the figure).
+    """
+
+    text: str | None = None
+    relayout: bool = False
 
 
 def int_slider(value: int, min: int, max: int, step: int = 1, *, description: str = "", continuous_update: bool = True, **kw):
@@ -93,8 +141,12 @@ def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
     rgba : array of uint8, shape (H, W, 4) (or (H, W, 3))
         Stored as RGB when every pixel is opaque (the usual figure), else as RGBA.
 
-    About 3x faster than Pillow's encoder at its fastest level (whose adaptive row filters cost
-    more than they save here) for about the same size; any PNG reader decodes it.
+    What :class:`LiveFigure` sends, because it is measurably faster here than Pillow's writer
+    (:func:`encode_png_pillow`, whose adaptive row filters cost more than they save on a figure):
+    on a 1248 x 537 lecture figure 19 ms against 35–37 ms (Pillow 13, ``compress_level=1``, about
+    1.9x; 10–16 ms per move inside the kernel), and in ``benchmarks/bench_widgets.py --png both``
+    (13 widgets, headless Chromium, loaded 2-core machine) a median of 18 ms more from key press
+    to new pixels with Pillow (10 of 13 widgets slower with it). Any PNG reader decodes it.
     """
     rgba = np.asarray(rgba)
     if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] not in (3, 4):
@@ -116,6 +168,33 @@ def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
             + chunk(b"IEND", b""))
 
 
+def encode_png_pillow(rgba: np.ndarray, level: int = 1) -> bytes:
+    """PNG bytes of an image, written by Pillow at zlib ``level`` (the comparison for :func:`encode_png`;
+    ``LiveFigure.png_encoder = "pillow"`` or COURSE_UTILS_PNG=pillow to send it).
+
+    rgba : array of uint8, shape (H, W, 4) (or (H, W, 3))
+        Stored as RGB when every pixel is opaque (the usual figure), else as RGBA.
+    """
+    from PIL import Image
+
+    rgba = np.asarray(rgba)
+    if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] not in (3, 4):
+        raise ValueError(f"expected a uint8 image of shape (H, W, 3) or (H, W, 4), got {rgba.dtype} {rgba.shape}")
+    rgba = np.ascontiguousarray(rgba)
+    h, w, channels = rgba.shape
+    if channels == 4 and rgba[..., 3].min() == 255:   # opaque: unpacked straight to RGB (one pass in C)
+        image = Image.frombytes("RGB", (w, h), rgba, "raw", "RGBX")
+    else:
+        image = Image.fromarray(rgba)
+    buf = io.BytesIO()
+    image.save(buf, "PNG", compress_level=level)
+    return buf.getvalue()
+
+
+#: the PNG writers LiveFigure can use (``LiveFigure.png_encoder``, or COURSE_UTILS_PNG in the environment)
+PNG_ENCODERS: dict[str, Callable[[np.ndarray], bytes]] = {"pillow": encode_png_pillow, "own": encode_png}
+
+
 def _make_legends_opaque(fig: Figure) -> None:
     """Give every legend of ``fig`` an opaque frame (the usual frame is 80 % opaque)."""
     for legend in (*fig.legends, *(ax.get_legend() for ax in fig.axes)):
@@ -125,31 +204,76 @@ def _make_legends_opaque(fig: Figure) -> None:
                 frame.set_alpha(1.0)
 
 
+def artists_of(artists: Any) -> Iterator[Artist]:
+    """Every matplotlib Artist in what ``setup`` returned (dataclasses, dicts, lists, tuples, sets,
+    nested; Axes and Figures are skipped: they are the frame, not what moves)."""
+    if isinstance(artists, (Axes, Figure)):
+        return
+    if isinstance(artists, Artist):
+        yield artists
+    elif isinstance(artists, dict):
+        for value in artists.values():
+            yield from artists_of(value)
+    elif dataclasses.is_dataclass(artists) and not isinstance(artists, type):
+        for field in dataclasses.fields(artists):
+            yield from artists_of(getattr(artists, field.name))
+    elif isinstance(artists, (list, tuple, set, frozenset, np.ndarray)) or type(artists).__name__ == "BarContainer":
+        for value in artists:
+            yield from artists_of(value)
+
+
+#: control values to build the next LiveFigure at (see :func:`initial_values`)
+_INITIAL: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("initial_values", default=None)
+
+
+@contextlib.contextmanager
+def initial_values(**values: Any) -> Iterator[None]:
+    """Build the widgets made inside this block with these control values (by control name)
+    instead of their defaults: ``setup`` and the first ``update`` then see them directly. Used by
+    the oracle test (a moved widget must look like one built fresh at the final values)."""
+    token = _INITIAL.set(values)
+    try:
+        yield
+    finally:
+        _INITIAL.reset(token)
+
+
 class LiveFigure:
-    """One figure redrawn in place by ``update`` whenever a control changes.
+    """One figure, drawn once by ``setup`` and updated in place by ``update`` when a control changes.
+
+    See the module docstring for the contract of ``setup`` and ``update``.
 
     Attributes
     ----------
     fig : Figure
         The single figure (created once, never displayed by pyplot itself).
     axes : ndarray of Axes, shape (nrows, ncols) squeezed like ``plt.subplots``.
+    artists : object
+        What ``setup`` returned (the Axes when there is no ``setup``).
     controls : dict name -> widget
     widget : ipywidgets.VBox
         What the notebook displays (controls, readout, plot).
     last_seconds : float
         Kernel-side time of the last update (compute + draw + PNG encode).
     last_mode : str
-        How the last update was drawn: ``"blit"`` (only the changed artists) or ``"full"``;
+        How the last update was drawn: ``"blit"`` (only the moving artists) or ``"full"``;
         ``blitter.reason`` says why a full draw was needed.
+    png_encoder : str
+        ``"own"`` (:func:`encode_png`, the default: faster, see there) or ``"pillow"``
+        (:data:`PNG_ENCODERS`; COURSE_UTILS_PNG in the environment).
     """
 
-    def __init__(self, update: Update, controls: dict[str, Any], *, nrows: int = 1, ncols: int = 1,
-                 figsize: tuple[float, float] = (10, 4.5), subplot_kw: dict | None = None, dpi: int = 96,
-                 controls_per_row: int = 3, freeze_layout: bool = False, blit: bool | None = None,
+    png_encoder: str = os.environ.get("COURSE_UTILS_PNG", "own")
+
+    def __init__(self, update: Update, controls: dict[str, Any], *, setup: Setup | None = None, nrows: int = 1,
+                 ncols: int = 1, figsize: tuple[float, float] = (10, 4.5), subplot_kw: dict | None = None,
+                 dpi: int = 96, controls_per_row: int = 3, freeze_layout: bool = False, blit: bool | None = None,
                  opaque_legends: bool = True):
         import ipywidgets as widgets
 
         self.update_fn = update
+        self.setup_fn = setup
+        self.artists: Any = None
         self.controls = dict(controls)
         self.dpi = dpi
         # A bare Figure, not registered with pyplot: the inline backend can never show it
@@ -159,6 +283,7 @@ class LiveFigure:
         # twice with a layout engine) and a fast PNG encoding (see :meth:`png`).
         self._canvas = FigureCanvasAgg(self.fig)
         self._freeze_layout = freeze_layout
+        self._relayout = False
         # Legends get an opaque frame: what passes below one is hidden (clearer on a projector),
         # and an unchanged legend is pasted by the blitter instead of drawn again (text is slow).
         self.opaque_legends = opaque_legends
@@ -186,6 +311,9 @@ class LiveFigure:
         self.history: deque[float] = deque(maxlen=1000)
         #: how each of those updates was drawn ("blit" or "full"), same order
         self.mode_history: deque[str] = deque(maxlen=1000)
+        for name, value in (_INITIAL.get() or {}).items():
+            if name in self.controls:
+                self.controls[name].value = value
         for control in self.controls.values():
             control.observe(self.refresh, names="value")
         self.refresh()
@@ -195,14 +323,23 @@ class LiveFigure:
         return {name: control.value for name, control in self.controls.items()}
 
     def render(self, **values: Any) -> str:
-        """Run ``update`` with these values and return the readout text (no display)."""
-        text = self.update_fn(self.axes, **values)
+        """Bring the figure to these values (``setup`` on the first call, then ``update``) and
+        return the readout text; nothing is drawn or sent (see :meth:`refresh`)."""
+        if self.artists is None:
+            self.artists = self.axes if self.setup_fn is None else self.setup_fn(self.axes, **values)
+        out = self.update_fn(self.artists, **values)
+        if isinstance(out, Readout):
+            self._relayout = self._relayout or out.relayout
+            out = out.text
         if self.opaque_legends:
             _make_legends_opaque(self.fig)
-        return "" if text is None else str(text)
+        if self.setup_fn is not None:   # what moves, for the blitter (again: an artist may have been replaced)
+            self.blitter.declare(artists_of(self.artists))
+        return "" if out is None else str(out)
 
     def refresh(self, change: Any = None) -> None:
-        """Recompute and redraw the figure from the controls' current values."""
+        """What a slider move does: update the figure from the controls' current values, draw it,
+        send the picture and the readout."""
         start = time.perf_counter()
         try:
             text = self.render(**self.values())
@@ -216,13 +353,16 @@ class LiveFigure:
         self.mode_history.append(self.last_mode)
 
     def png(self) -> bytes:
-        """The figure as PNG bytes: drawn by :class:`~course_utils.core.blit.Blitter` (only what changed,
-        when it can) and encoded by :func:`encode_png`."""
+        """The figure as PNG bytes: drawn by :class:`~course_utils.core.blit.Blitter` (only what moved,
+        when it can) and encoded by :data:`PNG_ENCODERS` [:attr:`png_encoder`]."""
         full = self.blitter.needs_full()
+        relayout, self._relayout = self._relayout, False
+        if relayout and self._freeze_layout and not isinstance(self.fig.get_layout_engine(), ConstrainedLayoutEngine):
+            self.fig.set_layout_engine("constrained")     # solved on this draw, frozen again below
         engine = self.fig.get_layout_engine()
         # a frozen layout that got its engine back asks to be solved again: that needs a full draw
         freeze = self._freeze_layout and isinstance(engine, ConstrainedLayoutEngine)
-        full = full or freeze
+        full = full or freeze or relayout
         if freeze:
             # Opt-in: solve the constrained layout on this draw, then keep the axes where they
             # are. One pass of the solver is not converged (titles can be clipped), and a frozen
@@ -234,7 +374,7 @@ class LiveFigure:
         self.last_mode = self.blitter.draw(full)
         if freeze:
             self.fig.set_layout_engine("none")
-        return encode_png(np.asarray(self._canvas.buffer_rgba()))
+        return PNG_ENCODERS[self.png_encoder](np.asarray(self._canvas.buffer_rgba()))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
         """The live widget, plus the current plot as a static PNG for viewers without a kernel."""
@@ -245,9 +385,9 @@ class LiveFigure:
         return bundle
 
 
-def live_figure(update: Update, controls: dict[str, Any], **kw: Any) -> LiveFigure:
+def live_figure(update: Update, controls: dict[str, Any], *, setup: Setup | None = None, **kw: Any) -> LiveFigure:
     """Build a :class:`LiveFigure` (display it by leaving it as the last expression of a cell)."""
-    return LiveFigure(update, controls, **kw)
+    return LiveFigure(update, controls, setup=setup, **kw)
 
 
 def sweep_values(control: Any, n: int = 5) -> list[Any]:
@@ -276,20 +416,38 @@ def sweep_values(control: Any, n: int = 5) -> list[Any]:
     return sorted({float(v) for v in vals})
 
 
-def sweep_widget(live: LiveFigure, n: int = 5) -> list[dict[str, Any]]:
-    """Render ``live`` at every sweep value of every control (others at their defaults),
-    then with all controls at their first and at their last sweep value.
+class Sweep(list):
+    """The settings :func:`sweep_widget` went through (a list of dicts), with ``readouts``: the
+    readout text after each of them."""
 
-    Raises whatever ``update`` raises (a test calls this); returns the settings rendered.
+    readouts: list[str]
+
+
+def sweep_widget(live: LiveFigure, n: int = 5) -> Sweep:
+    """Move ``live``'s controls to every sweep value of every control (others at their defaults),
+    then all controls to their first and to their last sweep value, the way a slider move does
+    (the control's value is set: update, draw, picture and readout).
+
+    Raises whatever ``update`` raises except ValueError, which a real move shows in the readout:
+    check ``Sweep.readouts`` (``assert not any("Cannot draw" in r for r in sweep.readouts)``).
     """
     defaults = live.values()
     grids = {name: sweep_values(control, n) for name, control in live.controls.items()}
-    settings = []
+    settings = Sweep()
     for name, values in grids.items():
         for value in values:
             settings.append({**defaults, name: value})
     settings.append({name: values[0] for name, values in grids.items()})
     settings.append({name: values[-1] for name, values in grids.items()})
+    settings.readouts = []
     for setting in settings:
-        live.render(**setting)
+        moved = False
+        for name, value in setting.items():
+            control = live.controls[name]
+            if control.value != value:
+                control.value = value      # what a slider move does: observers, then refresh
+                moved = True
+        if not moved:
+            live.refresh()
+        settings.readouts.append(live.readout.value)
     return settings

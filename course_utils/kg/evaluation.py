@@ -32,7 +32,7 @@ from course_utils.kg.rescal import RescalModel, check_slices, rescal_als
 TIE_RTOL = 1e-9
 
 
-def snap_ties(scores, rtol: float = TIE_RTOL) -> np.ndarray:
+def snap_ties(scores, rtol: float = TIE_RTOL, scale: float | None = None) -> np.ndarray:
     """Round scores to a grid of step about ``rtol · max|score|``, so that rounding-level differences become ties.
 
     A model's scores are exact only up to floating-point rounding (about 1e-16 relative, amplified a
@@ -50,6 +50,10 @@ def snap_ties(scores, rtol: float = TIE_RTOL) -> np.ndarray:
     scores : array
     rtol : float >= 0
         Grid step relative to the largest |score|; 0 returns the scores unchanged.
+    scale : float > 0, optional
+        What the step is relative to, instead of the largest |score| of ``scores``: e.g. the
+        largest score of the whole relation, when every score of one query may be rounding noise
+        (a query the graph has no evidence for then gets only zeros, one tie).
 
     Returns
     -------
@@ -60,9 +64,12 @@ def snap_ties(scores, rtol: float = TIE_RTOL) -> np.ndarray:
         raise ValueError(f"rtol must be a finite number >= 0, got {rtol}")
     if rtol == 0 or s.size == 0:
         return s.copy()
-    scale = float(np.max(np.abs(s)))
-    if not np.isfinite(scale):
+    if not np.all(np.isfinite(s)):
         raise ValueError("scores contain NaN or infinite values")
+    if scale is None:
+        scale = float(np.max(np.abs(s)))
+    elif not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be a finite number > 0, got {scale}")
     if scale == 0:
         return s.copy()
     q = 2.0 ** np.floor(np.log2(rtol * scale))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
-import time
 from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
+from course_utils.core.formatting import format_mean_spread
+from course_utils.core.timing import time_call  # noqa: F401 (re-exported: kg.time_call)
+from course_utils.core.validation import check_float, check_int, freeze
 from course_utils.kg.baselines import common_neighbours_fitter, path_feature_fitter
 from course_utils.kg.evaluation import (
     KFoldResult,
@@ -48,11 +50,17 @@ class RescalFit:
 
 @functools.lru_cache(maxsize=256)
 def compute_rescal_fit(rank: int = MOVIE_RANK, lam: float = MOVIE_LAMBDA, max_iter: int = 50) -> RescalFit:
-    """Fit RESCAL to the whole movie graph with ``lambda_A = lambda_R = lam`` (cached; §3)."""
+    """Fit RESCAL to the whole movie graph with ``lambda_A = lambda_R = lam`` (cached; §3).
+
+    Cached: the same fit is handed to every caller, so its arrays ``model.A``, ``model.R`` are read-only.
+    """
+    rank = check_int(rank, "rank", minimum=1)
+    lam = check_float(lam, "lam", ge=0)
+    max_iter = check_int(max_iter, "max_iter", minimum=0)
     kg = load_movies()
-    A, R, hist = rescal_als(kg.to_tensor(), int(rank), lambda_A=float(lam), lambda_R=float(lam),
+    A, R, hist = rescal_als(kg.to_tensor(), rank, lambda_A=lam, lambda_R=lam,
                             max_iter=max_iter, tol=1e-6, rng=np.random.default_rng(0))
-    return RescalFit(int(rank), float(lam), RescalModel(A, R), hist)
+    return RescalFit(rank, lam, RescalModel(*freeze((A, R))), hist)
 
 
 def embedding_2d(A: np.ndarray, normalize: bool = True) -> np.ndarray:
@@ -87,13 +95,20 @@ class TopPredictions:
 
 def compute_top_predictions(subject: str, relation: str, top: int = 10, rank: int = MOVIE_RANK,
                             lam: float = MOVIE_LAMBDA) -> TopPredictions:
-    """Rank every entity as the object of ``(subject, relation, ?)`` with the full-graph RESCAL fit (§4)."""
+    """Rank every entity as the object of ``(subject, relation, ?)`` with the full-graph RESCAL fit (§4).
+
+    Scores are snapped with :func:`snap_ties` relative to the largest score of the whole relation:
+    for a query the graph holds no evidence for (say ``(Jaws, starredIn, ?)``: a film stars in
+    nothing) every score is 0 up to rounding (~1e-16), and without the snap that noise, which changes
+    with the processor's BLAS kernel, would decide the "top" list. Tied entities keep entity order.
+    """
     kg = load_movies()
     s, p = kg.entity_index(subject), kg.relation_index(relation)
     if not 1 <= top <= kg.n_entities:
         raise ValueError(f"top must be between 1 and {kg.n_entities}, got {top}")
     model = compute_rescal_fit(rank, lam).model
-    scores = model.objects(s, p)
+    scale = float(np.abs(model.reconstruct(p)).max())
+    scores = snap_ties(model.objects(s, p), scale=scale) if scale > 0 else np.zeros(kg.n_entities)
     order = np.argsort(-scores, kind="stable")[:top]
     known_set = {o for ss, pp, o in kg.triples.tolist() if ss == s and pp == p}
     return TopPredictions(subject, relation, [kg.entities[o] for o in order], scores[order],
@@ -271,7 +286,11 @@ def compute_planted_scale(n: int, n_relations: int = 10, n_groups: int = 5, degr
     from sklearn.cluster import KMeans
     from sklearn.metrics import adjusted_rand_score
 
-    rng = np.random.default_rng(seed)
+    n = check_int(n, "n", minimum=1)
+    rank = check_int(rank, "rank", minimum=1)
+    max_iter = check_int(max_iter, "max_iter", minimum=0)
+    degree = check_float(degree, "degree", gt=0)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     linked = 2.0 * n * n / n_groups  # about 2G linked blocks of (n/G)² entries each
     g = planted_kg(n, n_relations, n_groups, density=min(1.0, degree * n / linked), noise=noise, rng=rng)
     A, R, hist = rescal_als(g.slices, rank, max_iter=max_iter, tol=0.0, rng=np.random.default_rng(seed))
@@ -279,38 +298,27 @@ def compute_planted_scale(n: int, n_relations: int = 10, n_groups: int = 5, degr
     labels = KMeans(n_clusters=n_groups, n_init=2, random_state=seed).fit_predict(A / np.where(norms > 0, norms, 1))
     ari = float(adjusted_rand_score(g.groups, labels))
     order = np.lexsort((np.arange(n), labels))
-    return PlantedScaleResult(n, g.nnz, float(np.median(hist.seconds[1:])), ari, hist.fit[-1], g.slices[0], order)
+    slice0 = g.slices[0]
+    freeze((order, slice0.data, slice0.indices, slice0.indptr))  # cached: shared by every caller
+    return PlantedScaleResult(n, g.nnz, float(np.median(hist.seconds[1:])), ari, hist.fit[-1], slice0, order)
 
 
 def format_mean_std(mean: float, std: float, sig: int = 2) -> str:
     """``"mean ± std"`` with the spread to ``sig`` significant digits and the mean to the same decimal.
+
+    (:func:`course_utils.core.formatting.format_mean_spread`.)
 
     >>> format_mean_std(0.266019, 0.070023)
     '0.266 ± 0.070'
     >>> format_mean_std(0.013722, 0.002789)
     '0.0137 ± 0.0028'
     """
-    if not (np.isfinite(mean) and np.isfinite(std)) or std < 0:
-        raise ValueError(f"mean and std must be finite and std >= 0, got {mean}, {std}")
-    if isinstance(sig, bool) or not isinstance(sig, (int, np.integer)) or sig < 1:
-        raise ValueError(f"sig must be a positive integer, got {sig!r}")
-    if std == 0:
-        return f"{mean:g} ± 0"
-    std_r = float(f"{std:.{sig - 1}e}")  # rounded first: 0.00997 has 2 significant digits as 0.010
-    decimals = max(0, sig - 1 - int(np.floor(np.log10(std_r))))
-    return f"{mean:.{decimals}f} ± {std:.{decimals}f}"
+    return format_mean_spread(mean, std, sig, spread_name="std", exact_format="g")
 
 
 def rescal_parameter_count(n: int, K: int, r: int) -> int:
     """Number of RESCAL parameters ``n·r + K·r²``."""
     return n * r + K * r * r
-
-
-def time_call(fn, *args, **kw) -> tuple[object, float]:
-    """``(fn(*args, **kw), seconds)`` — for timing cells."""
-    t0 = time.perf_counter()
-    out = fn(*args, **kw)
-    return out, time.perf_counter() - t0
 
 
 def count_negatives(kg: KnowledgeGraph, relation: str) -> dict[str, int]:

@@ -42,7 +42,6 @@ def rescal_fit_widget():
     kg = load_movies()
     X = kg.to_tensor()
     dense = [Xk.toarray() if sp.issparse(Xk) else np.asarray(Xk) for Xk in X]
-    state: dict = {}  # artists drawn on the first call, updated in place afterwards
     recon_cache: dict = {}
     max_iter = 30
     rank_slider = int_slider(MOVIE_RANK, 1, 60, 1, description="rank r", continuous_update=False)
@@ -50,36 +49,40 @@ def rescal_fit_widget():
     # while the lecturer talks, so that a move of the rank slider finds its fit in the cache.
     prefetcher = Prefetcher(lambda key: compute_rescal_fit(key[0], key[1], max_iter=max_iter))
 
-    def update(axes, rank=MOVIE_RANK, lam=MOVIE_LAMBDA, relation="starredIn"):
-        res = compute_rescal_fit(int(rank), float(lam), max_iter=max_iter)
+    def fit_and_slice(rank, lam, relation):
+        # the prefetcher's fit: cached, or waited for if the background is fitting it right now
+        res = prefetcher.get((int(rank), float(lam)))
         k = kg.relation_index(relation)
-        label = f"rank {res.rank}, λ = {res.lam:.3g}"
         key = (res.rank, res.lam, k)
         if key not in recon_cache:  # A R_k Aᵀ of a cached fit: compute it once
             if len(recon_cache) > 64:
                 recon_cache.clear()
             recon_cache[key] = res.model.reconstruct(k)
-        recon = recon_cache[key]
-        if not state:
-            for ax in axes:
-                ax.clear()
-            draw_fit_history({label: res.history}, ax=axes[0])
-            draw_reconstruction(dense[k], f"X: {relation}", ax=axes[1])
-            draw_reconstruction(recon, f"A R Aᵀ: {relation}", ax=axes[2])
-            state.update(line=axes[0].lines[0], legend_text=axes[0].get_legend().get_texts()[0],
-                         im_x=axes[1].images[0], im_r=axes[2].images[0])
-            # the same iteration axis for every rank and λ: runs compare at a glance, and a move
-            # only redraws the curve and the images (see course_utils.core.blit)
-            axes[0].set_xlim(-1, max_iter + 1)
-        else:
-            fit = np.asarray(res.history.fit)
-            state["line"].set_data(np.arange(len(fit)), fit)
-            state["line"].set_label(label)
-            state["legend_text"].set_text(label)
-            state["im_x"].set_data(dense[k])
-            state["im_r"].set_data(np.asarray(recon.toarray() if sp.issparse(recon) else recon))
-            axes[1].set_title(f"X: {relation}", fontsize=13)
-            axes[2].set_title(f"A R Aᵀ: {relation}", fontsize=13)
+        return res, k, recon_cache[key]
+
+    def setup(axes, rank=MOVIE_RANK, lam=MOVIE_LAMBDA, relation="starredIn"):
+        res, k, recon = fit_and_slice(rank, lam, relation)
+        draw_fit_history({f"rank {res.rank}, λ = {res.lam:.3g}": res.history}, ax=axes[0])
+        draw_reconstruction(dense[k], f"X: {relation}", ax=axes[1])
+        draw_reconstruction(recon, f"A R Aᵀ: {relation}", ax=axes[2])
+        # the same iteration axis for every rank and λ: runs compare at a glance, and a move
+        # only redraws the curve and the images (see course_utils.core.blit)
+        axes[0].set_xlim(-1, max_iter + 1)
+        return {"line": axes[0].lines[0], "legend_text": axes[0].get_legend().get_texts()[0],
+                "im_x": axes[1].images[0], "im_r": axes[2].images[0],
+                "title_x": axes[1].title, "title_r": axes[2].title}
+
+    def update(artists, rank=MOVIE_RANK, lam=MOVIE_LAMBDA, relation="starredIn"):
+        res, k, recon = fit_and_slice(rank, lam, relation)
+        label = f"rank {res.rank}, λ = {res.lam:.3g}"
+        fit = np.asarray(res.history.fit)
+        artists["line"].set_data(np.arange(len(fit)), fit)
+        artists["line"].set_label(label)
+        artists["legend_text"].set_text(label)
+        artists["im_x"].set_data(dense[k])
+        artists["im_r"].set_data(np.asarray(recon.toarray() if sp.issparse(recon) else recon))
+        artists["title_x"].set_text(f"X: {relation}")
+        artists["title_r"].set_text(f"A R Aᵀ: {relation}")
         prefetcher.plan([(r, float(lam)) for r in nearest_first(int(rank), rank_slider.min, rank_slider.max)])
         return (f"rank {res.rank}, λ = {res.lam:.3g}: fit {res.fit:.3f} after {res.history.n_iter} iterations; "
                 f"{rescal_parameter_count(kg.n_entities, kg.n_relations, res.rank):,} parameters "
@@ -88,7 +91,7 @@ def rescal_fit_widget():
     controls = {"rank": rank_slider,
                 "lam": log_slider(MOVIE_LAMBDA, -2, 1, 0.5, description="λ", continuous_update=False),
                 "relation": dropdown(list(kg.relations), "starredIn", description="slice")}
-    live = live_figure(update, controls, ncols=3, figsize=(11, 4.2), freeze_layout=True)
+    live = live_figure(update, controls, setup=setup, ncols=3, figsize=(11, 4.2), freeze_layout=True)
     live.prefetcher = prefetcher
     return live
 
@@ -100,30 +103,33 @@ def top_predictions_widget():
     kg = load_movies()
     options = [(kg.label(i), kg.entities[i]) for i in range(kg.n_entities)]
 
-    state: dict = {}  # bars drawn on the first call, updated in place afterwards
+    def setup(ax, subject="Leonard_Nimoy", relation="starredIn"):
+        draw_top_predictions(compute_top_predictions(subject, relation), ax=ax)
+        return {"ax": ax, "bars": list(ax.patches), "title": ax.title}
 
-    def update(ax, subject="Leonard_Nimoy", relation="starredIn"):
+    def update(artists, subject="Leonard_Nimoy", relation="starredIn"):
         res = compute_top_predictions(subject, relation)
-        bars = state.get("bars")
-        if bars is None or len(bars) != len(res.objects):
+        ax = artists["ax"]
+        if len(artists["bars"]) != len(res.objects):   # another number of bars: the panel is drawn again
             ax.clear()
             draw_top_predictions(res, ax=ax)
-            state["bars"] = list(ax.patches)
+            artists.update(bars=list(ax.patches), title=ax.title)
         else:
             y = np.arange(len(res.objects))[::-1]
-            for bar, score, known in zip(bars, res.scores, res.known):
+            for bar, score, known in zip(artists["bars"], res.scores, res.known):
                 bar.set_width(float(score))
                 bar.set_color(PALETTE["green"] if known else PALETTE["blue"])
             ax.set_yticks(y, [o.replace("_", " ") for o in res.objects], fontsize=11)
-            ax.set_title(f"({res.subject.replace('_', ' ')}, {res.relation}, ?)", fontsize=14)
+            artists["title"].set_text(f"({res.subject.replace('_', ' ')}, {res.relation}, ?)")
             ax.relim()
             ax.autoscale_view()
-        new = [o.replace("_", " ") for o, k in zip(res.objects[:3], res.known[:3]) if not k]
-        return "best new candidates: " + (", ".join(new) if new else "none in the top 3")
+        new = [o.replace("_", " ") for o, k, sc in zip(res.objects[:3], res.known[:3], res.scores[:3])
+               if not k and sc > 0]
+        return "best new candidates: " + (", ".join(new) if new else "none in the top 3 with a score above 0")
 
     controls = {"subject": dropdown(options, "Leonard_Nimoy", description="subject"),
                 "relation": dropdown(list(kg.relations), "starredIn", description="relation")}
-    return live_figure(update, controls, figsize=(10, 5))
+    return live_figure(update, controls, setup=setup, figsize=(10, 5))
 
 
 def planted_scale_widget(sizes: Sequence[int] = PLANTED_SIZES):
@@ -135,36 +141,37 @@ def planted_scale_widget(sizes: Sequence[int] = PLANTED_SIZES):
     from course_utils.core.widgets import live_figure
 
     results = {n: compute_planted_scale(n) for n in tqdm(sizes, desc="planted graphs", leave=False)}
-    state: dict = {}  # artists drawn on the first call, updated in place afterwards
+    images: dict = {}  # n -> the density image of draw_planted_slice (drawn once per size)
 
-    def update(axes, n=sizes[len(sizes) // 2]):
+    def image_of(n):
+        if n not in images:
+            tmp = Figure().add_subplot()
+            draw_planted_slice(results[n], ax=tmp)
+            img = tmp.images[0]
+            images[n] = (img.get_array(), img.get_clim(), tmp.get_title())
+        return images[n]
+
+    def setup(axes, n=sizes[len(sizes) // 2]):
+        draw_scale(list(results.values()), current=n, ax=axes[0])
+        draw_planted_slice(results[n], ax=axes[1])
+        im = axes[1].images[0]
+        # one extent for every size (the image has no ticks): a move keeps the limits, so it
+        # only redraws the image, the marker and the title (see course_utils.core.blit)
+        im.set_extent((0, 1, 1, 0))
+        axes[1].set_xlim(0, 1)
+        axes[1].set_ylim(1, 0)
+        return {"marker": axes[0].lines[-1], "im": im, "title": axes[1].title}
+
+    def update(artists, n=sizes[len(sizes) // 2]):
         r = results[n]
-        if not state:
-            for ax in axes:
-                ax.clear()
-            draw_scale(list(results.values()), current=n, ax=axes[0])
-            draw_planted_slice(r, ax=axes[1])
-            state.update(marker=axes[0].lines[-1], im=axes[1].images[0], cache={})
-            # one extent for every size (the image has no ticks): a move keeps the limits, so it
-            # only redraws the image, the marker and the title (see course_utils.core.blit)
-            state["im"].set_extent((0, 1, 1, 0))
-            axes[1].set_xlim(0, 1)
-            axes[1].set_ylim(1, 0)
-        else:
-            state["marker"].set_data([r.nnz], [r.seconds_per_iter])
-            cache = state["cache"]
-            if n not in cache:  # the density image of draw_planted_slice, drawn once per size
-                tmp = Figure().add_subplot()
-                draw_planted_slice(r, ax=tmp)
-                img = tmp.images[0]
-                cache[n] = (img.get_array(), img.get_clim(), tmp.get_title())
-            H, clim, title = cache[n]
-            state["im"].set_data(H)
-            state["im"].set_clim(*clim)
-            axes[1].set_title(title, fontsize=13)
+        artists["marker"].set_data([r.nnz], [r.seconds_per_iter])
+        H, clim, title = image_of(n)
+        artists["im"].set_data(H)
+        artists["im"].set_clim(*clim)
+        artists["title"].set_text(title)
         return (f"n = {n}: {r.nnz:,} non-zeros, {1e3 * r.seconds_per_iter:.1f} ms per ALS iteration, "
                 f"adjusted Rand index of the recovered groups {r.ari:.2f}")
 
     control = widgets.SelectionSlider(options=list(sizes), value=sizes[len(sizes) // 2], description="entities n",
                                       continuous_update=False, style={"description_width": "initial"})
-    return live_figure(update, {"n": control}, ncols=2, figsize=(11, 4.2), freeze_layout=True)
+    return live_figure(update, {"n": control}, setup=setup, ncols=2, figsize=(11, 4.2), freeze_layout=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-from course_utils.core.widgets import LiveFigure, float_slider, int_slider, live_figure, log_slider
+from course_utils.core.widgets import LiveFigure, Readout, float_slider, int_slider, live_figure, log_slider
 from course_utils.perplexity.corpus import Corpus
 from course_utils.perplexity.experiments import AddKCurve
 from course_utils.perplexity.metrics import DieResult, compute_branching, compute_die
@@ -13,7 +14,6 @@ from course_utils.perplexity.plots import (
     _fmt_pp,
     _legend_text,
     _note_sticks_out,
-    _relayout,
     _right_limit_px,
     add_k_data,
     draw_add_k_curve,
@@ -39,25 +39,22 @@ def die_widget(p_six: float = 0.58, six_share: float = 0.58, n_rolls: int = 12) 
     the legend entry and the title in place. The share slider moves in steps of 1/n_rolls
     (one more or one fewer six per step).
     """
-    state: dict = {}
+    def setup(ax, p_six, six_share, n_rolls):
+        draw_die(compute_die(p_six=p_six, six_share=six_share, n_rolls=n_rolls), ax=ax)
+        ax.set_title(ax.get_title(), y=1.0)  # fixed title position: no tick label measuring per draw
+        return {"model": ax.containers[0], "test": ax.containers[1], "title": ax.title,
+                "legend_text": _legend_text(ax, ax.containers[1].get_label())}
 
-    def update(ax, p_six, six_share, n_rolls):
+    def update(artists, p_six, six_share, n_rolls):
         result = compute_die(p_six=p_six, six_share=six_share, n_rolls=n_rolls)
-        if state.get("ax") is not ax or not ax.containers:
-            ax.clear()
-            draw_die(result, ax=ax)
-            state.update(ax=ax, model=ax.containers[0], test=ax.containers[1],
-                         legend_text=_legend_text(ax, ax.containers[1].get_label()))
-            ax.set_title(ax.get_title(), y=1.0)  # fixed title position: no tick label measuring per draw
-        else:
-            for bar, h in zip(state["model"], result.model_probs):
-                bar.set_height(h)
-            for bar, h in zip(state["test"], result.test_freqs):
-                bar.set_height(h)
-            label = f"test set share ({result.outcomes.size} rolls)"
-            state["test"].set_label(label)
-            state["legend_text"].set_text(label)
-            ax.set_title(f"perplexity {_fmt_pp(result.perplexity)}", y=1.0)
+        for bar, h in zip(artists["model"], result.model_probs):
+            bar.set_height(h)
+        for bar, h in zip(artists["test"], result.test_freqs):
+            bar.set_height(h)
+        label = f"test set share ({result.outcomes.size} rolls)"
+        artists["test"].set_label(label)
+        artists["legend_text"].set_text(label)
+        artists["title"].set_text(f"perplexity {_fmt_pp(result.perplexity)}")
         return die_readout(result)
 
     controls = {"p_six": float_slider(p_six, 0.0, 1.0, 0.01, description="model P(six)"),
@@ -68,7 +65,7 @@ def die_widget(p_six: float = 0.58, six_share: float = 0.58, n_rolls: int = 12) 
         controls["six_share"].step = 1 / change["new"]
 
     controls["n_rolls"].observe(set_share_step, names="value")
-    return live_figure(update, controls, figsize=(9, 4), freeze_layout=True)
+    return live_figure(update, controls, setup=setup, figsize=(9, 4), freeze_layout=True)
 
 
 def branching_widget(k: int = 6, skew: float = 1.0, k_max: int = 30) -> LiveFigure:
@@ -77,41 +74,42 @@ def branching_widget(k: int = 6, skew: float = 1.0, k_max: int = 30) -> LiveFigu
     The figure is drawn once by :func:`draw_branching`; a slider move only updates the Zipf
     curve, its legend entry, the ring marker and its annotation in place.
     """
-    state: dict = {}
+    def setup(ax, k, skew):
+        draw_branching(compute_branching(k_max=k_max, skew=skew), ax=ax, k=k)
+        # layout bookkeeping (not picture state): the frozen layout's axes when the value label
+        # fits in it ("wide"), and whether the label stuck out at the last draw
+        return {"skewed": ax.lines[1], "ring": ax.lines[2], "note": ax.texts[0],
+                "legend_text": _legend_text(ax, ax.lines[1].get_label()), "layout": {"wide": None, "note_out": True}}
 
-    def update(ax, k, skew):
+    def update(artists, k, skew):
         result = compute_branching(k_max=k_max, skew=skew)
         i = int(k) - 1
-        if state.get("ax") is not ax or len(ax.lines) != 3:
-            ax.clear()
-            draw_branching(result, ax=ax, k=k)
-            state.update(ax=ax, skewed=ax.lines[1], ring=ax.lines[2], note=ax.texts[0],
-                         legend_text=_legend_text(ax, ax.lines[1].get_label()))
-        else:
-            label = f"Zipf p$_i$ ∝ i$^{{-{result.skew:.2g}}}$: PP = 2$^{{H}}$"
-            state["skewed"].set_ydata(result.skewed)
-            state["skewed"].set_label(label)
-            state["legend_text"].set_text(label)
-            fig = ax.figure
-            if "wide" not in state:  # after the first draw: the frozen layout, if the label fitted in it
-                fits = state["note"].get_window_extent(fig.canvas.get_renderer()).x1 <= _right_limit_px(fig)
-                state.update(wide=ax.get_position() if fits else None, note_out=not fits)
-            state["ring"].set_data([k], [result.skewed[i]])
-            state["note"].xy = (k, result.skewed[i])
-            state["note"].set_text(f"{result.skewed[i]:.2f}")
-            # The layout is frozen after the first draw (freeze_layout); near the right edge the
-            # value label sticks out of the figure, and constrained layout used to make room for it:
-            # solve the layout again whenever the label leaves or re-enters the figure.
-            out = _note_sticks_out(state["note"], state["wide"], ax.get_xlim())
-            if out or state["note_out"]:
-                _relayout(fig)
-            state["note_out"] = out
-        return (f"a {k}-sided Zipf die with skew {skew:.2f} is as uncertain as a fair die with "
-                f"<b>{result.skewed[k - 1]:.2f}</b> faces")
+        label = f"Zipf p$_i$ ∝ i$^{{-{result.skew:.2g}}}$: PP = 2$^{{H}}$"
+        note, layout = artists["note"], artists["layout"]
+        ax = note.axes
+        fig = ax.figure
+        if layout["wide"] is None and not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+            # the layout was solved and frozen: remember it, if the label fitted in it
+            if note.get_window_extent(fig.canvas.get_renderer()).x1 <= _right_limit_px(fig):
+                layout["wide"] = ax.get_position()
+        artists["skewed"].set_ydata(result.skewed)
+        artists["skewed"].set_label(label)
+        artists["legend_text"].set_text(label)
+        artists["ring"].set_data([k], [result.skewed[i]])
+        note.xy = (k, result.skewed[i])
+        note.set_text(f"{result.skewed[i]:.2f}")
+        # The layout is frozen after the first draw (freeze_layout); near the right edge the
+        # value label sticks out of the figure, and constrained layout makes room for it: solve
+        # the layout again whenever the label leaves or re-enters the figure.
+        out = _note_sticks_out(note, layout["wide"], ax.get_xlim())
+        relayout = out or layout["note_out"]
+        layout["note_out"] = out
+        return Readout(f"a {k}-sided Zipf die with skew {skew:.2f} is as uncertain as a fair die with "
+                       f"<b>{result.skewed[k - 1]:.2f}</b> faces", relayout=relayout)
 
     controls = {"k": int_slider(k, 1, k_max, description="outcomes k"),
                 "skew": float_slider(skew, 0.0, 3.0, 0.05, description="skew")}
-    return live_figure(update, controls, figsize=(9, 4), freeze_layout=True)
+    return live_figure(update, controls, setup=setup, figsize=(9, 4), freeze_layout=True)
 
 
 def add_k_widget(corpus: Corpus | None = None, n: int = 2, k: float = 1.0) -> LiveFigure:
@@ -126,38 +124,37 @@ def add_k_widget(corpus: Corpus | None = None, n: int = 2, k: float = 1.0) -> Li
     lo, hi = np.log10(values.min()), np.log10(values.max())
     ylim = 10 ** np.array([lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)])
 
-    state: dict = {}
-
-    def update(ax, n, k):
+    def curve_at(n, k) -> tuple[AddKCurve, float]:
         train, test, full, kn = data[n]
-        curve = AddKCurve(n=n, ks=full.ks, train_pp=full.train_pp, test_pp=full.test_pp, k=float(k),
-                          train_at_k=train.add_k_perplexity(k), test_at_k=test.add_k_perplexity(k))
-        if state.get("ax") is not ax or len(ax.lines) != 6:
-            # first call (or someone cleared the axes): draw everything once
-            ax.clear()
-            draw_add_k_curve(curve, ax=ax, reference=kn)
-            state.update(ax=ax, n=n, lines=list(ax.lines), legend_text=_legend_text(ax, ax.lines[5].get_label()))
-            ax.set_title(ax.get_title(), y=1.0)  # fixed title position: no tick label measuring per draw
-            ax.set_ylim(*ylim)
-            return _add_k_readout(curve, kn)
-        train_line, test_line, train_dot, test_dot, vline, ref = state["lines"][:6]
+        return AddKCurve(n=n, ks=full.ks, train_pp=full.train_pp, test_pp=full.test_pp, k=float(k),
+                         train_at_k=train.add_k_perplexity(k), test_at_k=test.add_k_perplexity(k)), kn
+
+    def setup(ax, n, k):
+        curve, kn = curve_at(n, k)
+        draw_add_k_curve(curve, ax=ax, reference=kn)
+        ax.set_title(ax.get_title(), y=1.0)  # fixed title position: no tick label measuring per draw
+        ax.set_ylim(*ylim)
+        return {"lines": list(ax.lines[:6]), "title": ax.title, "legend_text": _legend_text(ax, ax.lines[5].get_label())}
+
+    def update(artists, n, k):
+        curve, kn = curve_at(n, k)
+        train_line, test_line, train_dot, test_dot, vline, ref = artists["lines"]
         train_dot.set_data([curve.k], [curve.train_at_k])
         test_dot.set_data([curve.k], [curve.test_at_k])
         vline.set_xdata([curve.k, curve.k])
-        if state["n"] != n:  # another order: other curves, reference line, title and y range
-            state["n"] = n
-            train_line.set_data(curve.ks, curve.train_pp)
-            test_line.set_data(curve.ks, curve.test_pp)
-            ref.set_ydata([kn, kn])
-            label = f"Kneser–Ney test ({kn:.0f})"
-            ref.set_label(label)
-            state["legend_text"].set_text(label)
-            ax.set_title(f"add-k {curve.n}-gram", y=1.0)
+        # the order n: its curves, reference line, legend entry and title
+        train_line.set_data(curve.ks, curve.train_pp)
+        test_line.set_data(curve.ks, curve.test_pp)
+        ref.set_ydata([kn, kn])
+        label = f"Kneser–Ney test ({kn:.0f})"
+        ref.set_label(label)
+        artists["legend_text"].set_text(label)
+        artists["title"].set_text(f"add-k {curve.n}-gram")
         return _add_k_readout(curve, kn)
 
     controls = {"n": int_slider(n, 1, 3, description="order n"),
                 "k": log_slider(k, -4, 1, 0.1, description="k")}
-    return live_figure(update, controls, figsize=(9, 4.5), freeze_layout=True)
+    return live_figure(update, controls, setup=setup, figsize=(9, 4.5), freeze_layout=True)
 
 
 def _add_k_readout(curve: AddKCurve, kn: float) -> str:

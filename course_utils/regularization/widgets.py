@@ -52,35 +52,33 @@ def polynomial_widget():
     """Section 1: degree slider (and an optional ridge penalty) → fit, errors, coefficients.
 
     The artists are drawn once, then updated in place on every move (fast redraws)."""
-    state: dict = {}
 
-    def update(axes, degree=3, use_ridge=False, lam=1e-3):
+    def setup(axes, degree=3, use_ridge=False, lam=1e-3):
+        lam_eff = lam if use_ridge else 0.0
+        fit = compute_polynomial_fit(degree, lam_eff)
+        draw_polynomial_fit(fit, axes[0])
+        draw_degree_curve(degree_curve(lam_eff), degree, axes[1])
+        draw_coefficients(fit, axes[2])
+        ax0, ax1, ax2 = axes
+        # one bar per possible power k = 0 … 14; the unused ones are hidden
+        bars = ax2.bar(np.arange(15), np.full(15, 1e-3), color=PALETTE["purple"])
+        for p in ax2.patches[:fit.coef.size]:
+            p.remove()
+        return {"fit_line": ax0.lines[1], "fit_label": ax0.get_legend().get_texts()[1],
+                "train": ax1.lines[0], "test": ax1.lines[1], "vline": ax1.lines[2], "bars": list(bars)}
+
+    def update(artists, degree=3, use_ridge=False, lam=1e-3):
         lam_eff = lam if use_ridge else 0.0
         fit = compute_polynomial_fit(degree, lam_eff)
         deg, train, test = degree_curve(lam_eff)
         heights = np.maximum(np.abs(fit.coef), 1e-3)
-        if not state:
-            for ax in axes:
-                ax.clear()
-            draw_polynomial_fit(fit, axes[0])
-            draw_degree_curve((deg, train, test), degree, axes[1])
-            draw_coefficients(fit, axes[2])
-            ax0, ax1, ax2 = axes
-            state["fit_line"] = ax0.lines[1]
-            state["fit_label"] = ax0.get_legend().get_texts()[1]
-            state["train"], state["test"], state["vline"] = ax1.lines[0], ax1.lines[1], ax1.lines[2]
-            # one bar per possible power k = 0 … 14; the unused ones are hidden
-            k = np.arange(15)
-            state["bars"] = ax2.bar(k, np.full(15, 1e-3), color=PALETTE["purple"])
-            for p in ax2.patches[:fit.coef.size]:
-                p.remove()
-        state["fit_line"].set_data(fit.x_grid, fit.y_grid)
-        state["fit_line"].set_label(f"degree {fit.degree}")
-        state["fit_label"].set_text(f"degree {fit.degree}")
-        state["train"].set_data(deg, np.maximum(train, 1e-6))
-        state["test"].set_data(deg, test)
-        state["vline"].set_xdata([degree, degree])
-        for j, bar in enumerate(state["bars"]):
+        artists["fit_line"].set_data(fit.x_grid, fit.y_grid)
+        artists["fit_line"].set_label(f"degree {fit.degree}")
+        artists["fit_label"].set_text(f"degree {fit.degree}")
+        artists["train"].set_data(deg, np.maximum(train, 1e-6))
+        artists["test"].set_data(deg, test)
+        artists["vline"].set_xdata([degree, degree])
+        for j, bar in enumerate(artists["bars"]):
             if j < heights.size:
                 bar.set_height(heights[j])
                 bar.set_visible(True)
@@ -96,61 +94,61 @@ def polynomial_widget():
     use_ridge.observe(lambda change: setattr(lam, "disabled", not change["new"]), names="value")
     live = live_figure(update, {"degree": int_slider(3, 0, 14, description="degree"),
                                 "use_ridge": use_ridge, "lam": lam},
-                       ncols=3, figsize=(15, 4.3))
+                       setup=setup, ncols=3, figsize=(15, 4.3))
     return _fixed_layout(live, left=0.05, right=0.99, bottom=0.14, top=0.96, wspace=0.28)
+
+
+def _set_color(artist, color) -> None:
+    """``artist.set_color(color)`` only when it changes (a legend handle left alone is pasted, not drawn)."""
+    if artist.get_color() != color:
+        artist.set_color(color)
 
 
 def lp_ball_widget():
     """Section 2: p slider (0.5 … ∞) → the unit ball and the 1-D penalty (updated in place)."""
     import ipywidgets as widgets
 
-    state: dict = {}
     w = np.linspace(-1.5, 1.5, 601)
     mid = np.array([0.5, 0.5])
 
-    def update(axes, p=1.0):
+    def setup(axes, p=1.0):
+        # drawn once with a non-convex p so that the chord and its annotation exist
+        draw_lp_ball(0.5, axes[0])
+        draw_penalty_1d(0.5, axes[1])
+        ax0, ax1 = axes
+        return {"fill": ax0.patches[0], "ball": ax0.lines[3], "chord": ax0.lines[4], "mid": ax0.lines[5],
+                "annot": ax0.texts[0], "title": ax0.title, "pen": ax1.lines[2],
+                "pen_label": ax1.get_legend().get_texts()[2], "pen_handle": ax1.get_legend().legend_handles[2]}
+
+    def update(artists, p=1.0):
         convex = p >= 1
         color = C_L2 if convex else C_L1
-        if not state:
-            for ax in axes:
-                ax.clear()
-            # drawn once with a non-convex p so that the chord and its annotation exist
-            draw_lp_ball(0.5, axes[0])
-            draw_penalty_1d(0.5, axes[1])
-            ax0, ax1 = axes
-            state["fill"] = ax0.patches[0]
-            state["ball"], state["chord"], state["mid"] = ax0.lines[3], ax0.lines[4], ax0.lines[5]
-            state["annot"] = ax0.texts[0]
-            state["pen"] = ax1.lines[2]
-            state["pen_label"] = ax1.get_legend().get_texts()[2]
-            state["pen_handle"] = ax1.get_legend().legend_handles[2]
-        ax0, ax1 = axes
         b = ball_boundary(p, n=801)
-        state["fill"].set_xy(b)
-        state["fill"].set_facecolor(color)
-        state["fill"].set_alpha(0.25)
-        state["ball"].set_data(b[:, 0], b[:, 1])
-        state["ball"].set_color(color)
-        state["ball"].set_label(f"$\\|w\\|_{{{_fmt_p(p)}}} = 1$")
-        for artist in (state["chord"], state["mid"], state["annot"]):
+        artists["fill"].set_xy(b)
+        artists["fill"].set_facecolor(color)
+        artists["fill"].set_alpha(0.25)
+        artists["ball"].set_data(b[:, 0], b[:, 1])
+        artists["ball"].set_color(color)
+        artists["ball"].set_label(f"$\\|w\\|_{{{_fmt_p(p)}}} = 1$")
+        for artist in (artists["chord"], artists["mid"], artists["annot"]):
             artist.set_visible(not convex)
         if not convex:
-            state["annot"].set_text(f"midpoint: norm {lp_norm(mid, p):.2f} > 1")
-        ax0.set_title(f"unit ball, p = {_fmt_p(p)}" + ("" if convex else " (not convex)"))
+            artists["annot"].set_text(f"midpoint: norm {lp_norm(mid, p):.2f} > 1")
+        artists["title"].set_text(f"unit ball, p = {_fmt_p(p)}" + ("" if convex else " (not convex)"))
         y = np.abs(w) if math.isinf(p) else np.abs(w) ** p
         label = f"$|w|^{{{_fmt_p(p)}}}$" if not math.isinf(p) else "$|w|$ (p = ∞)"
-        state["pen"].set_data(w, y)
-        state["pen"].set_color(color)
-        state["pen"].set_label(label)
-        state["pen_label"].set_text(label)
-        state["pen_handle"].set_color(color)
+        artists["pen"].set_data(w, y)
+        artists["pen"].set_color(color)
+        artists["pen"].set_label(label)
+        artists["pen_label"].set_text(label)
+        _set_color(artists["pen_handle"], color)
         m = lp_norm(mid, p)
         verdict = "> 1: the ball is NOT convex" if m > 1 + 1e-12 else "<= 1: convex"
         return f"p = {_fmt_p(p)}: the midpoint of (1,0) and (0,1) has norm 2^(1/p - 1) = {m:.3f} {verdict}"
 
     p_slider = widgets.SelectionSlider(options=P_OPTIONS, value=1.0, description="p",
                                        style={"description_width": "initial"}, continuous_update=True)
-    live = live_figure(update, {"p": p_slider}, ncols=2, figsize=(11, 5))
+    live = live_figure(update, {"p": p_slider}, setup=setup, ncols=2, figsize=(11, 5))
     return _fixed_layout(live, left=0.08, right=0.98, bottom=0.12, top=0.92, wspace=0.2)
 
 
@@ -172,62 +170,63 @@ def constrained_view_widget():
     (:func:`~course_utils.regularization.loss_level_curve`), the grey loss levels are made again
     only when w* or the correlation moved, and the budget-path panel only when something else
     than the budget t moved."""
-    state: dict = {}
 
-    def update(axes, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, l1_ratio=0.5):
+    def setup(axes, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, l1_ratio=0.5):
         view = compute_constrained_view(t, w1, w2, corr, norm, l1_ratio)
         ax0, ax1 = axes
+        draw_constrained_view(view, ax0)
+        contours = [a for a in ax0.get_children() if isinstance(a, ContourSet)]
+        for c in contours[1:]:                   # the touching level: an exact ellipse, updated in place
+            c.remove()
+        touch, = ax0.plot([], [], color=PALETTE["orange"], lw=2.2, zorder=2.01)
+        lines = ax0.lines
+        for line in lines[1:5]:        # axes lines, w* and the optimum stay above re-drawn contours
+            line.set_zorder(2.02)
+        draw_budget_path(view, ax1)
+        legend = ax0.get_legend()
+        # "shown": which setting the re-made parts (loss levels, budget-path panel) show now
+        return {"contours": contours[:1], "touch": touch, "fill": ax0.patches[0], "ball": lines[0],
+                "star": lines[3], "opt": lines[4], "ball_label": legend.get_texts()[0],
+                "ball_handle": legend.legend_handles[0], "tline": ax1.lines[-2],
+                "shown": {"contours": (corr, w1, w2), "path": (norm, corr, w1, w2, l1_ratio)}}
+
+    def update(artists, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, l1_ratio=0.5):
+        view = compute_constrained_view(t, w1, w2, corr, norm, l1_ratio)
         sol = view.solution
-        if not state:
-            for ax in axes:
-                ax.clear()
-            draw_constrained_view(view, ax0)
-            contours = [a for a in ax0.get_children() if isinstance(a, ContourSet)]
-            state["contours"] = contours[:1]         # the grey loss levels
-            for c in contours[1:]:                   # the touching level: an exact ellipse, updated in place
+        ax0 = artists["fill"].axes
+        ax1 = artists["tline"].axes
+        shown = artists["shown"]
+        color = NORM_COLORS[view.norm]
+        label = f"{NORM_LABELS[view.norm]} ball, t = {view.t:.2f}"
+        artists["fill"].set_xy(view.ball)
+        artists["fill"].set_facecolor(color)
+        artists["fill"].set_alpha(0.25)
+        artists["ball"].set_data(view.ball[:, 0], view.ball[:, 1])
+        artists["ball"].set_color(color)
+        artists["ball"].set_label(label)
+        artists["ball_label"].set_text(label)
+        _set_color(artists["ball_handle"], color)
+        artists["star"].set_data([view.w_star[0]], [view.w_star[1]])
+        artists["opt"].set_data([sol.w[0]], [sol.w[1]])
+        if shown["contours"] != (corr, w1, w2):   # the loss levels move only with w* and the correlation
+            for c in artists["contours"]:
                 c.remove()
-            state["touch"], = ax0.plot([], [], color=PALETTE["orange"], lw=2.2, zorder=2.01)
-            state["fill"] = ax0.patches[0]
-            lines = ax0.lines
-            state["ball"], state["star"], state["opt"] = lines[0], lines[3], lines[4]
-            for line in lines[1:5]:        # axes lines, w* and the optimum stay above re-drawn contours
-                line.set_zorder(2.02)
-            state["ball_label"] = ax0.get_legend().get_texts()[0]
-            state["ball_handle"] = ax0.get_legend().legend_handles[0]
-            state["contour_key"] = (corr, w1, w2)
-        else:
-            color = NORM_COLORS[view.norm]
-            label = f"{NORM_LABELS[view.norm]} ball, t = {view.t:.2f}"
-            state["fill"].set_xy(view.ball)
-            state["fill"].set_facecolor(color)
-            state["fill"].set_alpha(0.25)
-            state["ball"].set_data(view.ball[:, 0], view.ball[:, 1])
-            state["ball"].set_color(color)
-            state["ball"].set_label(label)
-            state["ball_label"].set_text(label)
-            state["ball_handle"].set_color(color)
-            state["star"].set_data([view.w_star[0]], [view.w_star[1]])
-            state["opt"].set_data([sol.w[0]], [sol.w[1]])
-            if state["contour_key"] != (corr, w1, w2):   # the loss levels move only with w* and the correlation
-                for c in state["contours"]:
-                    c.remove()
-                g = view.grid
-                state["contours"] = [ax0.contour(g[..., 0], g[..., 1], view.loss_grid, levels=_contour_levels(0.0),
-                                                 colors="0.55", linewidths=1.0, zorder=1.99)]
-                state["contour_key"] = (corr, w1, w2)
+            g = view.grid
+            artists["contours"] = [ax0.contour(g[..., 0], g[..., 1], view.loss_grid, levels=_contour_levels(0.0),
+                                               colors="0.55", linewidths=1.0, zorder=1.99)]
+            shown["contours"] = (corr, w1, w2)
         touching = sol.on_boundary and sol.loss > 0
-        state["touch"].set_visible(touching)
+        artists["touch"].set_visible(touching)
         if touching:
             curve = loss_level_curve(view.H, view.w_star, sol.loss)
-            state["touch"].set_data(curve[:, 0], curve[:, 1])
+            artists["touch"].set_data(curve[:, 0], curve[:, 1])
         path_key = (norm, corr, w1, w2, l1_ratio)
-        if state.get("path_key") != path_key:
+        if shown["path"] != path_key:   # another path: the panel is drawn again (a full draw; t only moves a line)
             ax1.clear()
             draw_budget_path(view, ax1)
-            state["path_key"] = path_key
-            state["tline"] = ax1.lines[-2]       # axvline(t); the last line is axhline(0)
-        else:
-            state["tline"].set_xdata([view.t, view.t])
+            artists["tline"] = ax1.lines[-2]       # axvline(t); the last line is axhline(0)
+            shown["path"] = path_key
+        artists["tline"].set_xdata([view.t, view.t])
         return constrained_view_readout(view)
 
     controls = {
@@ -241,7 +240,7 @@ def constrained_view_widget():
     # the L1 share only acts on the elastic-net ball: grey it out otherwise
     controls["norm"].observe(lambda change: setattr(controls["l1_ratio"], "disabled", change["new"] != "elasticnet"),
                              names="value")
-    live = live_figure(update, controls, ncols=2, figsize=(13, 5.6))
+    live = live_figure(update, controls, setup=setup, ncols=2, figsize=(13, 5.6))
     return _fixed_layout(live, left=0.06, right=0.98, bottom=0.11, top=0.93, wspace=0.18)
 
 
@@ -250,56 +249,58 @@ def descent_widget():
 
     Drawn once, then updated in place; the contours are redrawn only when method, λ or the
     correlation moved (not for the number of steps)."""
-    state: dict = {}
     floor = 1e-12
 
-    def update(axes, method="ista", lam=2.5, corr=0.5, n_steps=30):
+    def setup(axes, method="ista", lam=2.5, corr=0.5, n_steps=30):
         res = compute_descent(method, lam, corr, n_steps)
         ax0, ax1 = axes
-        if not state:
-            for ax in axes:
-                ax.clear()
-            draw_descent(res, ax0)
-            draw_descent_coordinates(res, ax1)
-            state["contours"] = [a for a in ax0.get_children() if isinstance(a, ContourSet)]
-            state["contour_key"] = (method, lam, corr)
-            state["path"], state["start"], state["star"], state["opt"] = ax0.lines[:4]
-            state["path_label"] = ax0.get_legend().get_texts()[0]
-            state["path_handle"] = ax0.get_legend().legend_handles[0]
-            # the coordinate panel: one line per coordinate, and one (maybe empty) line of × marks each
-            for line in [ln for ln in ax1.lines if ln.get_marker() == "x"]:
-                line.remove()
-            state["coords"] = [ln for ln in ax1.lines if ln.get_marker() == "o"]
-            state["zeros"] = [ax1.plot([], [], "x", ms=8, color=C_DATA)[0] for _ in range(2)]
-        state["path"].set_data(res.path[:, 0], res.path[:, 1])
-        if state.get("method") != res.method:    # colour and legend entry (only when they change: the
-            state["method"] = res.method         # legend is then pasted, not drawn, on a move)
-            color = C_L2 if res.method == "gd" else C_L1
-            state["path"].set_color(color)
-            state["path"].set_label(METHOD_LABELS[res.method])
-            state["path_label"].set_text(METHOD_LABELS[res.method])
-            state["path_handle"].set_color(color)
-        state["start"].set_data([res.path[0, 0]], [res.path[0, 1]])
-        state["star"].set_data([res.w_star[0]], [res.w_star[1]])
-        state["opt"].set_data([res.w_opt[0]], [res.w_opt[1]])
-        if state["contour_key"] != (method, lam, corr):
-            for c in state["contours"]:
+        draw_descent(res, ax0)
+        draw_descent_coordinates(res, ax1)
+        legend = ax0.get_legend()
+        # the coordinate panel: one line per coordinate, and one (maybe empty) line of × marks each
+        for line in [ln for ln in ax1.lines if ln.get_marker() == "x"]:
+            line.remove()
+        coords = [ln for ln in ax1.lines if ln.get_marker() == "o"]
+        zeros = [ax1.plot([], [], "x", ms=8, color=C_DATA)[0] for _ in range(2)]
+        path, start, star, opt = ax0.lines[:4]
+        return {"contours": [a for a in ax0.get_children() if isinstance(a, ContourSet)], "path": path,
+                "start": start, "star": star, "opt": opt, "path_label": legend.get_texts()[0],
+                "path_handle": legend.legend_handles[0], "coords": coords, "zeros": zeros,
+                "shown": {"contours": (method, lam, corr)}}   # which setting the loss levels show
+
+    def update(artists, method="ista", lam=2.5, corr=0.5, n_steps=30):
+        res = compute_descent(method, lam, corr, n_steps)
+        path = artists["path"]
+        ax0, ax1 = path.axes, artists["coords"][0].axes
+        path.set_data(res.path[:, 0], res.path[:, 1])
+        color = C_L2 if res.method == "gd" else C_L1
+        if path.get_color() != color or artists["path_label"].get_text() != METHOD_LABELS[res.method]:
+            # colour and legend entry only when they change: the legend is then pasted, not drawn
+            path.set_color(color)
+            path.set_label(METHOD_LABELS[res.method])
+            artists["path_label"].set_text(METHOD_LABELS[res.method])
+            artists["path_handle"].set_color(color)
+        artists["start"].set_data([res.path[0, 0]], [res.path[0, 1]])
+        artists["star"].set_data([res.w_star[0]], [res.w_star[1]])
+        artists["opt"].set_data([res.w_opt[0]], [res.w_opt[1]])
+        if artists["shown"]["contours"] != (method, lam, corr):
+            for c in artists["contours"]:
                 c.remove()
             g, obj = res.grid, res.objective_grid
             lo = float(obj.min())
-            state["contours"] = [ax0.contour(g[..., 0], g[..., 1], obj,
-                                             levels=lo + np.array([0.05, 0.3, 1, 2, 4, 7, 11, 16, 22, 30]),
-                                             colors="0.55", linewidths=1.0, zorder=1.99)]
-            state["contour_key"] = (method, lam, corr)
+            artists["contours"] = [ax0.contour(g[..., 0], g[..., 1], obj,
+                                               levels=lo + np.array([0.05, 0.3, 1, 2, 4, 7, 11, 16, 22, 30]),
+                                               colors="0.55", linewidths=1.0, zorder=1.99)]
+            artists["shown"]["contours"] = (method, lam, corr)
         k = np.arange(res.path.shape[0])
         for j in range(2):
             vals = np.abs(res.path[:, j])
-            state["coords"][j].set_data(k, np.maximum(vals, floor))
+            artists["coords"][j].set_data(k, np.maximum(vals, floor))
             zero = vals == 0
-            state["zeros"][j].set_data(k[zero], np.full(zero.sum(), floor))
-        if state.get("n_steps") != n_steps:   # x range of the iterations (only when it changes: a blit otherwise)
-            state["n_steps"] = n_steps
-            ax1.set_xlim(-0.05 * n_steps, 1.05 * n_steps)
+            artists["zeros"][j].set_data(k[zero], np.full(zero.sum(), floor))
+        xlim = (-0.05 * n_steps, 1.05 * n_steps)
+        if ax1.get_xlim() != xlim:   # x range of the iterations (only when it changes: a blit otherwise)
+            ax1.set_xlim(*xlim)
         last = res.path[-1]
         return (f"{METHOD_LABELS[method]}: after {n_steps} steps w = ({last[0]:.4f}, {last[1]:.4f}), "
                 f"exact zeros: {int(np.sum(last == 0))}; optimum ({res.w_opt[0]:.4f}, {res.w_opt[1]:.4f})")
@@ -311,7 +312,7 @@ def descent_widget():
         "corr": float_slider(0.5, -0.9, 0.9, 0.05, description="feature correlation"),
         "n_steps": int_slider(30, 1, 100, description="steps"),
     }
-    live = live_figure(update, controls, ncols=2, figsize=(13, 5.4))
+    live = live_figure(update, controls, setup=setup, ncols=2, figsize=(13, 5.4))
     return _fixed_layout(live, left=0.06, right=0.98, bottom=0.11, top=0.93, wspace=0.18)
 
 
@@ -322,30 +323,34 @@ def diabetes_widget():
 
     res = compute_diabetes_paths()
     X, y, names = diabetes_data()
-    state: dict = {}
 
-    def update(axes, alpha=1.0):
+    def coefficients(alpha):
         w = lasso(X, y, alpha, method="cd", tol=1e-10)
-        colors = [COLORS[j % 8] if v != 0 else "0.7" for j, v in enumerate(w)]
-        if not state:
-            for ax in axes:
-                ax.clear()
-            draw_lasso_path(res, axes[0], alpha=alpha)
-            state["alpha_line"] = axes[0].lines[-1]
-            ax = axes[1]
-            state["bars"] = ax.barh(np.arange(len(names)), w, color=colors)
-            ax.set_yticks(np.arange(len(names)), names)
-            ax.axvline(0, color="0.3", lw=0.8)
-            ax.set_xlim(-900, 900)
-            ax.set_xlabel("coefficient")
-        state["alpha_line"].set_xdata([alpha, alpha])
-        for bar, v, c in zip(state["bars"], w, colors):
+        return w, [COLORS[j % 8] if v != 0 else "0.7" for j, v in enumerate(w)]
+
+    def setup(axes, alpha=1.0):
+        draw_lasso_path(res, axes[0], alpha=alpha)
+        ax = axes[1]
+        w, colors = coefficients(alpha)
+        bars = ax.barh(np.arange(len(names)), w, color=colors)
+        ax.set_yticks(np.arange(len(names)), names)
+        ax.axvline(0, color="0.3", lw=0.8)
+        ax.set_xlim(-900, 900)
+        ax.set_xlabel("coefficient")
+        ax.set_title(f"lasso at α = {alpha:.3g} (grey: exactly 0)")
+        return {"alpha_line": axes[0].lines[-1], "bars": list(bars), "title": ax.title}
+
+    def update(artists, alpha=1.0):
+        w, colors = coefficients(alpha)
+        artists["alpha_line"].set_xdata([alpha, alpha])
+        for bar, v, c in zip(artists["bars"], w, colors):
             bar.set_width(v)
             bar.set_color(c)
-        axes[1].set_title(f"lasso at α = {alpha:.3g} (grey: exactly 0)")
+        artists["title"].set_text(f"lasso at α = {alpha:.3g} (grey: exactly 0)")
         return f"α = {alpha:.4g}: {int(np.sum(w != 0))} non-zero coefficients of {len(names)} (α_max = {res.alpha_max:.4f})"
 
-    live = live_figure(update, {"alpha": log_slider(0.1, -3, 0.5, 0.05, description="α")}, ncols=2, figsize=(13, 5))
+    live = live_figure(update, {"alpha": log_slider(0.1, -3, 0.5, 0.05, description="α")}, setup=setup, ncols=2,
+                       figsize=(13, 5))
     return _fixed_layout(live, left=0.07, right=0.98, bottom=0.12, top=0.92, wspace=0.3)
 
 
@@ -353,28 +358,26 @@ def bayes_widget():
     """Section 6: observation z, prior type and scale → posterior, MAP (sparse for Laplace) and mean.
 
     Drawn once, then the five curves / lines and their legend entries are updated in place."""
-    state: dict = {}
 
-    def update(ax, z=0.8, prior="laplace", scale=1.0):
+    def setup(ax, z=0.8, prior="laplace", scale=1.0):
+        draw_posterior(compute_posterior_1d(z, prior, scale=scale, noise_sd=1.0), z, ax)
+        legend = ax.get_legend()
+        return {"lines": list(ax.lines[:5]), "texts": legend.get_texts(), "handles": legend.legend_handles}
+
+    def update(artists, z=0.8, prior="laplace", scale=1.0):
         res = compute_posterior_1d(z, prior, scale=scale, noise_sd=1.0)
-        if not state:
-            ax.clear()
-            draw_posterior(res, z, ax)
-            state["lines"] = list(ax.lines[:5])
-            state["texts"] = ax.get_legend().get_texts()
-            state["handles"] = ax.get_legend().legend_handles
         color = C_L2 if res.prior == "gaussian" else C_L1
-        prior_line, lik, post, map_line, mean_line = state["lines"]
+        prior_line, lik, post, map_line, mean_line = artists["lines"]
         prior_line.set_data(res.grid, res.prior_pdf)
         prior_line.set_color(color)
-        state["handles"][0].set_color(color)
+        _set_color(artists["handles"][0], color)
         lik.set_data(res.grid, res.likelihood)
         post.set_data(res.grid, res.posterior)
         map_line.set_xdata([res.map_estimate, res.map_estimate])
         mean_line.set_xdata([res.posterior_mean, res.posterior_mean])
         labels = [f"{res.prior} prior", f"likelihood (z = {z:.2f})", "posterior", f"MAP = {res.map_estimate:.3f}",
                   f"mean = {res.posterior_mean:.3f}"]
-        for line, text, label in zip(state["lines"], state["texts"], labels):
+        for line, text, label in zip(artists["lines"], artists["texts"], labels):
             line.set_label(label)
             text.set_text(label)
         return (f"{prior} prior, scale {scale:.2f}: MAP = {res.map_estimate:.4f} "
@@ -384,5 +387,5 @@ def bayes_widget():
                                 "prior": dropdown([("Laplace (L1)", "laplace"), ("Gaussian (L2)", "gaussian")],
                                                   "laplace", description="prior"),
                                 "scale": float_slider(1.0, 0.2, 3.0, 0.05, description="prior scale")},
-                       ncols=1, figsize=(9, 4.5))
+                       setup=setup, ncols=1, figsize=(9, 4.5))
     return _fixed_layout(live, left=0.08, right=0.98, bottom=0.13, top=0.97)
