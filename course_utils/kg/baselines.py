@@ -7,6 +7,7 @@ from typing import Callable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from course_utils.core.validation import as_finite_array, check_float, check_int
 from course_utils.kg.tensor import check_slices, single_threaded_blas
 
 # ---------------------------------------------------------------------------------------------
@@ -89,8 +90,7 @@ class PathFeatureModel(_DenseScoreModel):
             self._fit(slices, alpha, relation_names)
 
     def _fit(self, slices, alpha, relation_names) -> None:
-        if not np.isfinite(alpha) or alpha <= 0:
-            raise ValueError(f"alpha must be a finite number > 0, got {alpha}")
+        alpha = check_float(alpha, "alpha", gt=0)
         X = check_slices(slices)
         K, n = len(X), X[0].shape[0]
         if n > MAX_DENSE_N:
@@ -156,9 +156,12 @@ def group_recovery(A: np.ndarray, groups: np.ndarray, n_groups: int | None = Non
     from sklearn.cluster import KMeans
     from sklearn.metrics import adjusted_rand_score
 
-    A = np.asarray(A, dtype=float)
+    A = as_finite_array(A, "A", ndim=2)
     groups = np.asarray(groups)
-    if A.ndim != 2 or A.shape[0] != groups.size:
+    if n_groups is not None:
+        n_groups = check_int(n_groups, "n_groups", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    if A.shape[0] != groups.size:
         raise ValueError(f"A must have shape (n, r) with n = len(groups) = {groups.size}, got {A.shape}")
     G = int(n_groups or np.unique(groups).size)
     norms = np.linalg.norm(A, axis=1, keepdims=True)

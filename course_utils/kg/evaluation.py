@@ -26,6 +26,7 @@ from typing import Callable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from course_utils.core.validation import as_finite_array, check_choice, check_float, check_int
 from course_utils.kg.rescal import RescalModel, check_slices, rescal_als
 
 #: Scores closer than this, relative to the largest |score|, count as tied (see :func:`snap_ties`).
@@ -60,16 +61,15 @@ def snap_ties(scores, rtol: float = TIE_RTOL, scale: float | None = None) -> np.
     array of float, same shape
     """
     s = np.asarray(scores, dtype=float)
-    if not np.isfinite(rtol) or rtol < 0:
-        raise ValueError(f"rtol must be a finite number >= 0, got {rtol}")
+    rtol = check_float(rtol, "rtol", ge=0)
     if rtol == 0 or s.size == 0:
         return s.copy()
     if not np.all(np.isfinite(s)):
         raise ValueError("scores contain NaN or infinite values")
     if scale is None:
         scale = float(np.max(np.abs(s)))
-    elif not (np.isfinite(scale) and scale > 0):
-        raise ValueError(f"scale must be a finite number > 0, got {scale}")
+    else:
+        scale = check_float(scale, "scale", gt=0)
     if scale == 0:
         return s.copy()
     q = 2.0 ** np.floor(np.log2(rtol * scale))
@@ -77,7 +77,7 @@ def snap_ties(scores, rtol: float = TIE_RTOL, scale: float | None = None) -> np.
 
 
 def _check_scores_labels(scores, labels) -> tuple[np.ndarray, np.ndarray]:
-    s = np.asarray(scores, dtype=float).ravel()
+    s = as_finite_array(scores, "scores").ravel()
     y = np.asarray(labels).ravel()
     if s.shape != y.shape:
         raise ValueError(f"scores and labels must have the same length, got {s.size} and {y.size}")
@@ -152,7 +152,8 @@ def filtered_rank(scores: np.ndarray, target: int, known: Sequence[int] = (), ti
     tie_rtol : float
         Scores are first snapped with :func:`snap_ties` (``0``: exact comparisons only).
     """
-    scores = snap_ties(scores, tie_rtol)
+    scores = snap_ties(as_finite_array(scores, "scores", ndim=1), tie_rtol)
+    target = check_int(target, "target")
     if not 0 <= target < scores.size:
         raise ValueError(f"target index {target} is outside [0, {scores.size - 1}]")
     keep = np.ones(scores.size, dtype=bool)
@@ -183,8 +184,7 @@ def filtered_ranks(model, test_triples, known_triples, side: str = "both", tie_r
     -------
     ranks : array, shape (m,) or (2m,)
     """
-    if side not in ("object", "subject", "both"):
-        raise ValueError(f"side must be 'object', 'subject' or 'both', got {side!r}")
+    side = check_choice(side, "side", ("object", "subject", "both"))
     test = np.asarray(test_triples, dtype=int).reshape(-1, 3)
     known = np.asarray(known_triples, dtype=int).reshape(-1, 3)
     by_sp: dict[tuple[int, int], list[int]] = {}
@@ -221,8 +221,7 @@ def ranking_metrics(ranks, ks: Sequence[int] = (1, 3, 10)) -> dict[str, float]:
         raise ValueError("ranks must be finite numbers >= 1")
     out = {"MRR": float(np.mean(1.0 / r))}
     for k in ks:
-        if k < 1:
-            raise ValueError(f"k in Hits@k must be >= 1, got {k}")
+        k = check_int(k, "k in Hits@k", minimum=1)
         out[f"Hits@{k}"] = float(np.mean(r <= k))
     return out
 
@@ -323,8 +322,7 @@ def kfold_link_prediction(
     """
     X = check_slices(slices)
     n, K = X[0].shape[0], len(X)
-    if isinstance(n_folds, bool) or not isinstance(n_folds, (int, np.integer)) or n_folds < 2:
-        raise ValueError(f"n_folds must be an integer >= 2, got {n_folds!r}")
+    n_folds = check_int(n_folds, "n_folds", minimum=2)
     total = K * n * n
     if total > MAX_ENTRIES:
         raise ValueError(f"K·n² = {total:,} entries is too many for entry-wise cross-validation (limit {MAX_ENTRIES:,})")

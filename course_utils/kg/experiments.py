@@ -104,8 +104,7 @@ def compute_top_predictions(subject: str, relation: str, top: int = 10, rank: in
     """
     kg = load_movies()
     s, p = kg.entity_index(subject), kg.relation_index(relation)
-    if not 1 <= top <= kg.n_entities:
-        raise ValueError(f"top must be between 1 and {kg.n_entities}, got {top}")
+    top = check_int(top, "top", minimum=1, maximum=kg.n_entities, allowed=f"be between 1 and {kg.n_entities}")
     model = compute_rescal_fit(rank, lam).model
     scale = float(np.abs(model.reconstruct(p)).max())
     scores = snap_ties(model.objects(s, p), scale=scale) if scale > 0 else np.zeros(kg.n_entities)

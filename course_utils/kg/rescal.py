@@ -34,7 +34,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from course_utils.core.validation import check_choice, check_float, check_int, check_rng
+from course_utils.core.validation import as_finite_array, check_choice, check_float, check_int, check_rng
 from course_utils.kg.tensor import _Slice, check_slices, single_threaded_blas, tensor_sqnorm
 
 #: Above this many entities the nvecs initialisation uses the sparse eigensolver ``eigsh``.
@@ -364,8 +364,8 @@ def score_triples(A: np.ndarray, R: np.ndarray, triples) -> np.ndarray:
     -------
     scores : array, shape (m,)
     """
-    A = np.asarray(A, dtype=float)
-    R = np.asarray(R, dtype=float)
+    A = as_finite_array(A, "A", ndim=2)
+    R = as_finite_array(R, "R", ndim=3)
     if A.ndim != 2 or R.ndim != 3 or R.shape[1:] != (A.shape[1], A.shape[1]):
         raise ValueError(f"A must have shape (n, r) and R shape (K, r, r); got A {A.shape} and R {R.shape}")
     t = np.asarray(triples)
