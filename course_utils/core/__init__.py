@@ -3,7 +3,10 @@
 Modules
 -------
 plotting     the course style (applied explicitly), palette, ``get_ax``, ``save_figure``
-widgets      controls and ``LiveFigure``: sliders -> compute -> one reused figure
+widgets      ``LiveFigure`` and the widget contract (``setup`` -> artists, ``update``, ``Readout``)
+controls     ``int_slider``, ``float_slider``, ``log_slider``, ``dropdown``, ``checkbox``
+png          the widget picture's PNG writer (ours, and Pillow's to compare)
+sweep        ``sweep_widget``, ``sweep_values``: every control through its range (tests)
 blit         redraw only the artists that changed (used by ``LiveFigure``)
 background   ``Prefetcher``: compute slider positions ahead in a background thread
 exercises    ``Exercise`` and the ``compare_*`` checkers (with ``traps``) behind every ``check_*()``

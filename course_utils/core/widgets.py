@@ -53,11 +53,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
-import io
 import os
-import struct
 import time
-import zlib
 from collections import deque
 from typing import Any, Callable, Iterator
 
@@ -91,108 +88,6 @@ class Readout:
     text: str | None = None
     relayout: bool = False
 
-
-def int_slider(value: int, min: int, max: int, step: int = 1, *, description: str = "", continuous_update: bool = True, **kw):
-    """An IntSlider with a readable description width."""
-    import ipywidgets as widgets
-
-    return widgets.IntSlider(value=value, min=min, max=max, step=step, description=description,
-                             continuous_update=continuous_update, style={"description_width": "initial"}, **kw)
-
-
-def float_slider(value: float, min: float, max: float, step: float, *, description: str = "", continuous_update: bool = True,
-                 readout_format: str = ".2f", **kw):
-    """A FloatSlider with a readable description width."""
-    import ipywidgets as widgets
-
-    return widgets.FloatSlider(value=value, min=min, max=max, step=step, description=description,
-                               continuous_update=continuous_update, readout_format=readout_format,
-                               style={"description_width": "initial"}, **kw)
-
-
-def log_slider(value: float, min_exp: float, max_exp: float, step: float = 0.1, *, description: str = "", base: float = 10,
-               continuous_update: bool = True, readout_format: str = ".3g", **kw):
-    """A FloatLogSlider: value = base**x for x in [min_exp, max_exp]."""
-    import ipywidgets as widgets
-
-    return widgets.FloatLogSlider(value=value, base=base, min=min_exp, max=max_exp, step=step, description=description,
-                                  continuous_update=continuous_update, readout_format=readout_format,
-                                  style={"description_width": "initial"}, **kw)
-
-
-def dropdown(options, value=None, *, description: str = "", **kw):
-    """A Dropdown (or use ToggleButtons for 2-3 options)."""
-    import ipywidgets as widgets
-
-    return widgets.Dropdown(options=options, value=value if value is not None else list(options)[0] if not isinstance(options, dict) else list(options.values())[0],
-                            description=description, style={"description_width": "initial"}, **kw)
-
-
-def checkbox(value: bool, *, description: str = "", **kw):
-    """A Checkbox."""
-    import ipywidgets as widgets
-
-    return widgets.Checkbox(value=value, description=description, indent=False, **kw)
-
-
-def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
-    """PNG bytes of an image, fast: no row filters, zlib ``level`` 1.
-
-    rgba : array of uint8, shape (H, W, 4) (or (H, W, 3))
-        Stored as RGB when every pixel is opaque (the usual figure), else as RGBA.
-
-    What :class:`LiveFigure` sends, because it is measurably faster here than Pillow's writer
-    (:func:`encode_png_pillow`, whose adaptive row filters cost more than they save on a figure):
-    on a 1248 x 537 lecture figure 19 ms against 35–37 ms (Pillow 13, ``compress_level=1``, about
-    1.9x; 10–16 ms per move inside the kernel), and in ``benchmarks/bench_widgets.py --png both``
-    (13 widgets, headless Chromium, loaded 2-core machine) a median of 18 ms more from key press
-    to new pixels with Pillow (10 of 13 widgets slower with it). Any PNG reader decodes it.
-    """
-    rgba = np.asarray(rgba)
-    if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] not in (3, 4):
-        raise ValueError(f"expected a uint8 image of shape (H, W, 3) or (H, W, 4), got {rgba.dtype} {rgba.shape}")
-    if rgba.shape[2] == 4 and rgba[..., 3].min() == 255:
-        rgba = rgba[..., :3]
-    h, w, channels = rgba.shape
-    rows = np.empty((h, 1 + w * channels), np.uint8)
-    rows[:, 0] = 0                                        # first byte of each row: filter type 0
-    pixels = rows[:, 1:].reshape(h, w, channels)          # a view into ``rows``: one copy, no temporary
-    assert pixels.base is rows
-    pixels[...] = rgba
-
-    def chunk(tag: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
-
-    header = struct.pack(">IIBBBBB", w, h, 8, 2 if channels == 3 else 6, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), level))
-            + chunk(b"IEND", b""))
-
-
-def encode_png_pillow(rgba: np.ndarray, level: int = 1) -> bytes:
-    """PNG bytes of an image, written by Pillow at zlib ``level`` (the comparison for :func:`encode_png`;
-    ``LiveFigure.png_encoder = "pillow"`` or COURSE_UTILS_PNG=pillow to send it).
-
-    rgba : array of uint8, shape (H, W, 4) (or (H, W, 3))
-        Stored as RGB when every pixel is opaque (the usual figure), else as RGBA.
-    """
-    from PIL import Image
-
-    rgba = np.asarray(rgba)
-    if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] not in (3, 4):
-        raise ValueError(f"expected a uint8 image of shape (H, W, 3) or (H, W, 4), got {rgba.dtype} {rgba.shape}")
-    rgba = np.ascontiguousarray(rgba)
-    h, w, channels = rgba.shape
-    if channels == 4 and rgba[..., 3].min() == 255:   # opaque: unpacked straight to RGB (one pass in C)
-        image = Image.frombytes("RGB", (w, h), rgba, "raw", "RGBX")
-    else:
-        image = Image.fromarray(rgba)
-    buf = io.BytesIO()
-    image.save(buf, "PNG", compress_level=level)
-    return buf.getvalue()
-
-
-#: the PNG writers LiveFigure can use (``LiveFigure.png_encoder``, or COURSE_UTILS_PNG in the environment)
-PNG_ENCODERS: dict[str, Callable[[np.ndarray], bytes]] = {"pillow": encode_png_pillow, "own": encode_png}
 
 
 def _make_legends_opaque(fig: Figure) -> None:
@@ -389,65 +284,15 @@ def live_figure(update: Update, controls: dict[str, Any], *, setup: Setup | None
     """Build a :class:`LiveFigure` (display it by leaving it as the last expression of a cell)."""
     return LiveFigure(update, controls, setup=setup, **kw)
 
-
-def sweep_values(control: Any, n: int = 5) -> list[Any]:
-    """Values to test a control at: both extremes and points in between (for tests).
-
-    Sliders give ``n`` evenly spaced values including min and max; dropdowns and toggle
-    buttons give every option; checkboxes give both states.
-    """
-    options = getattr(control, "options", None)
-    if options is not None:
-        labels_values = getattr(control, "_options_values", None)
-        return list(labels_values if labels_values is not None else options)
-    if isinstance(getattr(control, "value", None), bool):
-        return [False, True]
-    lo, hi = control.min, control.max
-    if type(control).__name__ == "FloatLogSlider":
-        exps = np.linspace(lo, hi, n)
-        return [float(control.base ** e) for e in exps]
-    step = getattr(control, "step", None) or 0
-    vals = np.linspace(lo, hi, n)
-    if step > 0:  # only positions the slider can take: lo + k * step, and hi itself
-        vals = np.minimum(lo + np.round((vals - lo) / step) * step, hi)
-        vals[-1] = hi
-    if isinstance(control.value, int) and not isinstance(control.value, bool):
-        return sorted({int(round(v)) for v in vals})
-    return sorted({float(v) for v in vals})
-
-
-class Sweep(list):
-    """The settings :func:`sweep_widget` went through (a list of dicts), with ``readouts``: the
-    readout text after each of them."""
-
-    readouts: list[str]
-
-
-def sweep_widget(live: LiveFigure, n: int = 5) -> Sweep:
-    """Move ``live``'s controls to every sweep value of every control (others at their defaults),
-    then all controls to their first and to their last sweep value, the way a slider move does
-    (the control's value is set: update, draw, picture and readout).
-
-    Raises whatever ``update`` raises except ValueError, which a real move shows in the readout:
-    check ``Sweep.readouts`` (``assert not any("Cannot draw" in r for r in sweep.readouts)``).
-    """
-    defaults = live.values()
-    grids = {name: sweep_values(control, n) for name, control in live.controls.items()}
-    settings = Sweep()
-    for name, values in grids.items():
-        for value in values:
-            settings.append({**defaults, name: value})
-    settings.append({name: values[0] for name, values in grids.items()})
-    settings.append({name: values[-1] for name, values in grids.items()})
-    settings.readouts = []
-    for setting in settings:
-        moved = False
-        for name, value in setting.items():
-            control = live.controls[name]
-            if control.value != value:
-                control.value = value      # what a slider move does: observers, then refresh
-                moved = True
-        if not moved:
-            live.refresh()
-        settings.readouts.append(live.readout.value)
-    return settings
+# the controls, the PNG writers and the sweeps live in their own modules; importable from here too
+from course_utils.core.controls import checkbox as checkbox  # noqa: E402
+from course_utils.core.controls import dropdown as dropdown  # noqa: E402
+from course_utils.core.controls import float_slider as float_slider  # noqa: E402
+from course_utils.core.controls import int_slider as int_slider  # noqa: E402
+from course_utils.core.controls import log_slider as log_slider  # noqa: E402
+from course_utils.core.png import PNG_ENCODERS as PNG_ENCODERS  # noqa: E402
+from course_utils.core.png import encode_png as encode_png  # noqa: E402
+from course_utils.core.png import encode_png_pillow as encode_png_pillow  # noqa: E402
+from course_utils.core.sweep import Sweep as Sweep  # noqa: E402
+from course_utils.core.sweep import sweep_values as sweep_values  # noqa: E402
+from course_utils.core.sweep import sweep_widget as sweep_widget  # noqa: E402
