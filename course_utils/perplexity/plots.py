@@ -36,13 +36,6 @@ def _legend_text(ax: Axes, label: str):
     return next(t for t in ax.get_legend().get_texts() if t.get_text() == label)
 
 
-def _relayout(fig: Figure) -> None:
-    """Solve the constrained layout again on the next draw (a widget with ``freeze_layout=True``
-    freezes it again right after that draw)."""
-    if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
-        fig.set_layout_engine("constrained")
-
-
 def draw_die(result: DieResult, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Bars of the model's face probabilities next to the test set's face shares."""
     ax = get_ax(ax)
