@@ -16,6 +16,18 @@ from course_utils.core.background import Prefetcher, nearest_first
 TIMEOUT = 30  # seconds: only a bound for a broken implementation, never reached when it works
 
 
+@pytest.fixture(autouse=True)
+def _no_prefetcher_left_alive():
+    """Only the first live prefetcher pins BLAS: close any that an earlier test of this process
+    (a widget of tests/test_kg_plots.py, say) left alive, so each test starts from no pin."""
+    from course_utils.core import background
+
+    for other in list(background._LIVE):
+        other.close()
+    assert background._PIN_COUNT == 0
+    yield
+
+
 def _blocked_in_future_result(thread: threading.Thread) -> bool:
     """True when ``thread`` is inside ``Future.result`` (waiting for a computation in progress)."""
     frame = sys._current_frames().get(thread.ident)
@@ -222,7 +234,6 @@ def test_per_call_limits_in_both_threads_neither_unpin_nor_stick():
     # foreground. Without the pin, a foreground context left while the worker fits puts the
     # worker's fit on every thread, and the worker's own exit then leaves the process on one.
     threadpoolctl = pytest.importorskip("threadpoolctl")
-
     def blas_threads():
         return [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
 
