@@ -7,7 +7,8 @@ number, and this test fails when the prose is not updated with it.
 
 Not counted: fenced code blocks (listings; a benchmark table on our machine is a measurement, not
 a result the lecture computes live), the references section (volumes, chapters, arXiv ids), and
-the literature or parameter values listed in ``ALLOWED``, each with the reason it cannot be printed
+the literature or parameter values listed in ``tests/prose_allowed/<stem>.json``, each with
+the reason it cannot be printed
 by the lecture's own computation.
 """
 from __future__ import annotations
@@ -26,21 +27,14 @@ NUMBER = re.compile(r"(?<![\w.,^{_\\/-])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(
 FENCE = re.compile(r"^```.*?^```", re.M | re.S)
 REFERENCES = re.compile(r"^#+\s*(?:\d+\.\s*)?References\b", re.I)
 
-#: Numbers the prose may quote without a checked cell printing them: {notebook stem: {number: why}}.
-ALLOWED: dict[str, dict[str, str]] = {
-    "02_regularization_geometry": {"0.9": "a slider setting the text asks students to try (rho -> 0.9)"},
-    "03_perplexity_branching_factor": {
-        "7.41": "exercise 2's given cross-entropy (course_utils.perplexity.exercises.BITS): printing it gives the answer away",
-        "5,000": "exercise 5's hypothetical vocabulary size, a given of the question",
-    },
-    "04_knowledge_graph_factorization": {
-        "3,200": "the largest size of the planted-graph widget (kg.PLANTED_SIZES), a parameter",
-        "10,000": "sizes given in the benchmark note and in exercise 1's question (parameters)",
-        "1.1": "the growth exponent that benchmarks/bench_kg.py measured on our machine (a timing, not a live result)",
-        "2,000": "the size in GB of the dense design A (x) A in the benchmark note (arithmetic on its parameters)",
-        "0.8": "given scores of exercises 2 and 3 (question data)",
-    },
-}
+#: Numbers the prose may quote without a checked cell printing them: one file per notebook,
+#: ``tests/prose_allowed/<notebook stem>.json`` = {number: why it cannot be printed by the lecture}.
+ALLOWED_DIR = Path(__file__).parent / "prose_allowed"
+
+
+def allowed_numbers(stem: str) -> dict[str, str]:
+    path = ALLOWED_DIR / f"{stem}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def _text(value) -> str:
@@ -81,10 +75,10 @@ def test_the_number_pattern():
 def test_prose_numbers_are_printed_by_checked_cells(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     printed = checked_output_text(nb)
-    allowed = ALLOWED.get(path.stem, {})
+    allowed = allowed_numbers(path.stem)
     missing = [(i, n) for i, n in prose_numbers(nb) if n not in allowed and n not in printed]
     assert not missing, (
         f"{path.name}: the prose quotes numbers that no `{CHECK}` cell prints (cell index, number): {missing}. "
         "Print them in a checked cell next to the claim, or quote what a checked cell prints.")
     stale = sorted(set(allowed) - {n for _, n in prose_numbers(nb)})
-    assert not stale, f"{path.name}: ALLOWED lists numbers the prose no longer quotes: {stale}"
+    assert not stale, f"{path.name}: tests/prose_allowed/{path.stem}.json lists numbers the prose no longer quotes: {stale}"

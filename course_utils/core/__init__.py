@@ -9,7 +9,7 @@ png          the widget picture's PNG writer (ours, and Pillow's to compare)
 sweep        ``sweep_widget``, ``sweep_values``: every control through its range (tests)
 blit         redraw only the artists that changed (used by ``LiveFigure``)
 background   ``Prefetcher``: compute slider positions ahead in a background thread
-exercises    ``Exercise`` and the ``compare_*`` checkers (with ``traps``) behind every ``check_*()``
+exercises    ``Exercise`` and the ``compare_*`` checkers (with ``traps``; ``compare_function`` for coding exercises) behind every ``check_*()``
 validation   the input checks of every lecture: ``check_int``, ``check_float``, ``as_finite_array``, ...
 formatting   ``format_mean_spread``: a mean with its uncertainty
 timing       ``median_time``, ``time_call``, ``peak_allocated_bytes``
@@ -27,6 +27,7 @@ from .exercises import (
     Exercise,
     compare_array,
     compare_choice,
+    compare_function,
     compare_value,
 )
 from .formatting import (

@@ -169,6 +169,103 @@ def compare_choice(answer: Any, expected: str, choices: dict[str, str], *, name:
     return False, lowered[key][1]
 
 
+#: A test case of a coding exercise: ``(args, kwargs)`` or just a tuple of positional args.
+Case = Any
+
+#: Typical wrong implementations and the hint each one gets: ``[(wrong_function, hint), ...]``.
+FunctionTraps = Sequence[Tuple[Callable[..., Any], str]]
+
+
+def _call(func: Callable[..., Any], case: Case) -> Any:
+    args, kwargs = (case if (isinstance(case, tuple) and len(case) == 2 and isinstance(case[1], dict)
+                             and isinstance(case[0], tuple)) else (tuple(case) if isinstance(case, tuple) else (case,), {}))
+    import copy
+
+    return func(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+
+
+def _describe(case: Case, labels: Sequence[str] | None, index: int) -> str:
+    return labels[index] if labels is not None else f"case {index + 1}"
+
+
+def compare_function(
+    func: Any,
+    reference: Callable[..., Any],
+    cases: Sequence[Case],
+    *,
+    rtol: float = 1e-7,
+    atol: float = 1e-10,
+    name: str = "your function",
+    labels: Sequence[str] | None = None,
+    traps: FunctionTraps = (),
+) -> tuple[bool, str]:
+    """Check a student's function against the course's reference implementation on several cases.
+
+    Each case is run on a deep copy of its arguments (a function that modifies its input in place is not
+    rewarded for it). The first case that fails is named in the hint; the expected values are never printed.
+
+    Parameters
+    ----------
+    func : callable
+        The student's function.
+    reference : callable
+        The course's implementation; ``reference(*args, **kwargs)`` is the right output of each case.
+    cases : sequence
+        Each case is a tuple of positional arguments, or ``(args_tuple, kwargs_dict)``. Put the edge
+        cases (empty input, a tie, a zero, a large value) here.
+    rtol, atol : float
+        Tolerances of :func:`compare_array` on each output.
+    name : str
+        What the function is, in the messages ("your soft_threshold").
+    labels : sequence of str, optional
+        A short description of each case for the hints ("a tie at the top", "alpha above alpha_max").
+    traps : sequence of (callable, str)
+        Typical wrong implementations and their hints: if the student's outputs match a trap's outputs on
+        every case, that hint is the message.
+
+    Returns
+    -------
+    (bool, str)
+        Whether every case is right, and a one-line message.
+    """
+    if not callable(func):
+        return False, f"{name} should be a function (def ...), got {type(func).__name__}."
+    if labels is not None and len(labels) != len(cases):
+        raise ValueError(f"labels has {len(labels)} entries for {len(cases)} cases")
+    outputs = []
+    for i, case in enumerate(cases):
+        where = _describe(case, labels, i)
+        try:
+            got = _call(func, case)
+        except NotImplementedError:
+            return False, f"{name} is not written yet: replace the `raise NotImplementedError` with your code."
+        except Exception as exc:  # a student's bug must give a hint, never a traceback
+            return False, f"{name} raised {type(exc).__name__} on {where}: {exc}"
+        if got is None:
+            return False, f"{name} returned None on {where}: did you forget the `return`?"
+        outputs.append(got)
+    first_bad = None
+    for i, (case, got) in enumerate(zip(cases, outputs)):
+        expected = _call(reference, case)
+        ok, message = compare_array(got, expected, rtol=rtol, atol=atol, name="the output")
+        if not ok:
+            first_bad = (i, message)
+            break
+    if first_bad is None:
+        return True, f"{name} agrees with the reference on all {len(cases)} cases."
+    for wrong, hint in traps:
+        try:
+            if all(np.shape(got) == np.shape(w) and np.allclose(np.asarray(got, float), np.asarray(w, float),
+                                                                 rtol=max(rtol, 1e-6), atol=atol)
+                   for got, w in zip(outputs, (_call(wrong, c) for c in cases))):
+                return False, hint
+        except Exception:  # a trap that cannot be evaluated on a case simply does not match
+            continue
+    i, message = first_bad
+    detail = message.split(": got ")[0].rstrip(".")  # where and how, never the expected numbers
+    return False, f"{name} is wrong on {_describe(cases[i], labels, i)}: {detail}."
+
+
 @dataclass
 class Exercise:
     """One exercise: a question, a checker with hints, and a hidden solution.
