@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import hashlib
 import json
 import os
 import re
@@ -89,22 +90,35 @@ def venv_python(venv: Path) -> Path:
 
 
 def ensure_venv(minor: str, python: str) -> Path:
-    """The venv for ``minor``: ``.venv`` if it is that release and installed, else ``.venv-<minor>``."""
+    """The venv for ``minor``: ``.venv`` if it is that release and installed, else ``.venv-<minor>``.
+
+    With ``CI_VENV_CACHE`` set (``.ci/run`` sets it), the venv lives there instead, named after the
+    release and a hash of ``requirements.txt``, so a fresh clone reuses the pinned environment of the
+    last run; the course package is then re-pointed at this clone (``pip install --no-deps -e .``).
+    """
     default = REPO / ".venv"
+    cache = os.environ.get("CI_VENV_CACHE")
     if (default / ".installed").exists() and version_of(str(venv_python(default))) == minor:
         venv = default
+    elif cache:
+        digest = hashlib.sha256((REPO / "requirements.txt").read_bytes()).hexdigest()[:12]
+        venv = Path(cache).expanduser() / f"venv-{minor}-{digest}"
     else:
         venv = REPO / f".venv-{minor}"
     stamp = venv / ".installed"
     inputs = [REPO / "requirements.txt", REPO / "pyproject.toml"]
-    if stamp.exists() and all(stamp.stat().st_mtime >= p.stat().st_mtime for p in inputs):
+    if stamp.exists() and (cache or all(stamp.stat().st_mtime >= p.stat().st_mtime for p in inputs)):
+        if cache and venv != default:
+            run([str(venv_python(venv)), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e", "."])
+            print(f"   venv {venv} reused from the cache", flush=True)
         return venv_python(venv)
     t0 = time.monotonic()
     if not venv_python(venv).exists():
+        venv.parent.mkdir(parents=True, exist_ok=True)
         run([python, "-m", "venv", str(venv)])
     run([str(venv_python(venv)), "-m", "pip", "install", "-q", "-r", "requirements.txt"])
     stamp.touch()
-    print(f"   venv {venv.name} ready in {time.monotonic() - t0:.0f} s", flush=True)
+    print(f"   venv {venv} ready in {time.monotonic() - t0:.0f} s", flush=True)
     return venv_python(venv)
 
 
