@@ -22,7 +22,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 MATRIX_ARGS ?=
 
-.PHONY: lab test unit notebooks-test matrix figures bench handouts execute lint check-python clean help
+.PHONY: lab test unit notebooks-test matrix figures bench site handouts execute lint check-python clean help
 
 help:
 	@echo "make lab      - set up .venv (first time) and open JupyterLab on the index notebook"
@@ -31,7 +31,8 @@ help:
 	@echo "make matrix   - unit tests + nbval on every supported Python found, and under two other OpenBLAS kernels"
 	@echo "make figures  - regenerate figures/ from course_utils"
 	@echo "make bench    - run every benchmark in benchmarks/ and print its tables"
-	@echo "make handouts - write build/handouts/<lecture>.html: each lecture as offline HTML (text, figures; no sliders)"
+	@echo "make site     - write build/site/: the course as an offline, accessible web site (sliders move without a kernel)"
+	@echo "make handouts - the same as make site (print a page to PDF for a handout)"
 	@echo "make execute  - build every notebooks/NN_*.ipynb from its .md in a fresh kernel (NOTEBOOK=notebooks/03_....md for one)"
 	@echo "make lint     - ruff (rules in pyproject.toml), and the shared notebook lint where ../shared exists"
 
@@ -80,8 +81,11 @@ figures: $(STAMP)
 bench: $(STAMP) $(BSTAMP)
 	@set -e; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; echo; done
 
-handouts: $(STAMP)
-	$(BIN)/python -m course_utils.tools.handouts
+# The course as a static site: every notebook executed once, each live figure's slider rendered at its positions.
+site: $(STAMP)
+	$(BIN)/python -m course_utils.tools.site
+
+handouts: site
 
 # Build notebooks/NN_*.ipynb from their MyST sources (notebooks/NN_*.md) in a fresh kernel, saved executed.
 NOTEBOOK ?=

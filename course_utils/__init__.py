@@ -9,7 +9,7 @@ performer       Lecture 1 — Performer kernels: random features, FAVOR+ attenti
 regularization  Lecture 2 — L1/L2 geometry: norms, lasso/ridge, the constrained view
 perplexity      Lecture 3 — perplexity: the frozen corpus, n-gram models, dice
 kg              Lecture 4 — knowledge graphs: tensors, RESCAL, link prediction
-tools           maintainer tooling: figures, handouts, notebook execution, environment check
+tools           maintainer tooling: figures, the site, notebook execution, environment check
 
 Each lecture package is the lecture's public face: a notebook writes ``from course_utils import
 performer`` and calls ``performer.favor_attention(...)``, ``performer.favor_widget()``; its

@@ -84,9 +84,10 @@ def test_sweep_widget_moves_the_controls_and_reports_what_a_move_shows():
 
 def test_mimebundle_has_static_fallback():
     live = parabola_widget([])
-    bundle = live._repr_mimebundle_()
+    bundle, metadata = live._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "image/png" in bundle
+    assert metadata["image/png"]["alt"].startswith("Line plot")  # its text alternative
 
 
 def test_sweep_values_respect_the_slider_step():

@@ -12,6 +12,8 @@ background   ``Prefetcher``: compute slider positions ahead in a background thre
 exercises    ``Exercise`` and the ``compare_*`` checkers (with ``traps``; ``compare_function`` for coding exercises) behind every ``check_*()``
 validation   the input checks of every lecture: ``check_int``, ``check_float``, ``as_finite_array``, ...
 formatting   ``format_mean_spread``: a mean with its uncertainty
+describe     ``describe_figure``, ``set_description``: a figure's text alternative (the site's alt text)
+frames       ``render_frames``: a live figure's main slider rendered at each position (the site's sliders)
 timing       ``median_time``, ``time_call``, ``peak_allocated_bytes``
 """
 from .background import (
@@ -20,6 +22,10 @@ from .background import (
 )
 from .blit import (
     Blitter,
+)
+from .describe import (
+    describe_figure,
+    set_description,
 )
 from .exercises import (
     NO_ANSWER_HINT,

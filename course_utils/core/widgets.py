@@ -55,6 +55,7 @@ import contextvars
 import dataclasses
 import os
 import time
+import weakref
 from collections import deque
 from typing import Any, Callable, Iterator
 
@@ -131,6 +132,16 @@ def initial_values(**values: Any) -> Iterator[None]:
         yield
     finally:
         _INITIAL.reset(token)
+
+
+#: every LiveFigure made in this process, oldest first (weak: a closed notebook's figures go away);
+#: the site builder renders each one's slider positions from here (:mod:`course_utils.core.frames`)
+_LIVE: list[weakref.ref] = []
+
+
+def live_figures() -> list["LiveFigure"]:
+    """The LiveFigures alive in this process, in the order they were made."""
+    return [live for ref in _LIVE if (live := ref()) is not None]
 
 
 class LiveFigure:
@@ -212,6 +223,15 @@ class LiveFigure:
         for control in self.controls.values():
             control.observe(self.refresh, names="value")
         self.refresh()
+        _LIVE.append(weakref.ref(self))
+
+    def describe(self) -> str:
+        """A text alternative of the current picture: what it draws and at which settings."""
+        from course_utils.core.describe import describe_figure
+
+        settings = ", ".join(f"{getattr(c, 'description', '') or name} = {format_control_value(c)}"
+                             for name, c in self.controls.items())
+        return describe_figure(self.fig, extra=f"Shown at {settings}." if settings else None)
 
     def values(self) -> dict[str, Any]:
         """Current value of every control, by name."""
@@ -271,13 +291,30 @@ class LiveFigure:
             self.fig.set_layout_engine("none")
         return PNG_ENCODERS[self.png_encoder](np.asarray(self._canvas.buffer_rgba()))
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
-        """The live widget, plus the current plot as a static PNG for viewers without a kernel."""
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
+        """The live widget, plus the current plot as a static PNG for viewers without a kernel
+        (with its text alternative in the PNG's metadata, ``alt``)."""
         import base64
 
         bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
         bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
-        return bundle
+        return bundle, {"image/png": {"alt": self.describe()}}
+
+
+def format_control_value(control: Any, value: Any = None) -> str:
+    """A control's value as its own readout shows it (``readout_format``; an option's label)."""
+    value = control.value if value is None else value
+    for option in getattr(control, "options", None) or ():  # a selection: (label, value) pairs or plain values
+        label, option_value = option if isinstance(option, tuple) and len(option) == 2 else (option, option)
+        if option_value == value:
+            return str(label)
+    fmt = getattr(control, "readout_format", None)
+    if isinstance(value, bool) or fmt is None:
+        return str(value)
+    try:
+        return format(value, fmt.lstrip("%"))
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def live_figure(update: Update, controls: dict[str, Any], *, setup: Setup | None = None, **kw: Any) -> LiveFigure:

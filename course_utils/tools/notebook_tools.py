@@ -22,11 +22,11 @@ Every cell needs ``slideshow.slide_type`` (checked before anything runs): ``slid
 string ``"-"``), ``skip``, ``notes``.
 
 Each picture is stored once. A LiveFigure's output keeps its static ``image/png`` (the plot at the
-sliders' defaults, shown by code hosts, by JupyterLab before the cell runs, and by the handouts)
+sliders' defaults, shown by code hosts, by JupyterLab before the cell runs)
 and its ``text/plain``; the widget view and the notebook's widget state (a second copy of every
 picture, drawable only with a kernel) are not stored. Other widgets keep their ``text/plain``;
 finished progress bars are dropped. Such outputs carry ``metadata.course_utils.static_widget``,
-which the handouts use to add their note. PNGs are recompressed losslessly.
+which marks a picture that stands for a widget. PNGs are recompressed losslessly.
 """
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ def _recompress_png(b64: str) -> str:
 
 def static_widget_outputs(nb):
     """Store each picture once: drop the widget views and ``metadata.widgets`` of an executed
-    notebook, keep each widget's static ``image/png`` / ``text/plain`` (marked for the handouts),
+    notebook, keep each widget's static ``image/png`` / ``text/plain`` (marked as a widget picture),
     drop finished progress bars, recompress PNGs losslessly. Changes ``nb`` in place, returns it."""
     state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for cell in nb.cells:

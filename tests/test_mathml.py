@@ -1,8 +1,9 @@
-"""Handout building without a browser: LaTeX in markdown becomes MathML, code stays code.
-(The browser side, offline rendering of every lecture, is tests/browser/test_handouts.py.)"""
+"""LaTeX in markdown becomes MathML, code stays code (``course_utils.tools.mathml``, used by the site).
+(The browser side, offline rendering of every page, is tests/browser/test_site.py.)"""
 import nbformat
 
-from course_utils.tools import handouts
+from course_utils.tools import mathml as handouts
+from course_utils.tools.site import render_markdown
 
 
 def markdown_notebook(text: str):
@@ -29,6 +30,5 @@ def test_a_formula_the_converter_cannot_handle_stays_as_latex():
 
 
 def test_html_has_mathml_and_no_placeholder_left():
-    nb = markdown_notebook("# Title\n\nEntropy $H = -\\sum_i p_i \\log_2 p_i$.")
-    html = handouts.to_html(nb, "Title")
+    html = render_markdown("# Title\n\nEntropy $H = -\\sum_i p_i \\log_2 p_i$.")
     assert "<math " in html and "HANDOUTMATH" not in html and "<mi>p</mi>" in html
