@@ -345,12 +345,16 @@ def build_site(out_dir: str | Path = DEFAULT_OUT, notebooks: list[str | Path] | 
                executed: dict[str, dict] | None = None) -> dict[str, Path]:
     """Build the site into ``out_dir``; returns ``{page stem: html path}``.
 
-    ``executed`` (``{stem: notebook dict}``) skips the execution of those notebooks (tests pass a small
-    executed notebook). The folder is replaced as a whole.
+    ``executed`` (``{stem: notebook dict}``) brings notebooks executed already (by :func:`execute_for_site`;
+    tests pass a small one): they are not executed again, and with ``notebooks`` unset only they are
+    built. The folder is replaced as a whole.
     """
     from tqdm.auto import tqdm
 
-    paths = [Path(p) for p in notebooks] if notebooks else sorted(DEFAULT_NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if notebooks:
+        paths = [Path(p) for p in notebooks]
+    else:   # every notebook, unless the caller brought executed ones
+        paths = [] if executed else sorted(DEFAULT_NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if not paths and not executed:
         raise FileNotFoundError(f"no notebooks in {DEFAULT_NOTEBOOKS}")
     executed = dict(executed or {})
