@@ -69,7 +69,7 @@ math[display="block"] { margin: 0.6em 0; max-width: 100%; }
 .o, .p, .n, .nv, .na, .w { color: var(--text); }
 .err { color: var(--text); }
 @media print {
-  .site-header, .toc, footer, .skip, .live-controls input, details.describe { display: none !important; }
+  .site-header, .toc, footer, .skip, .live-controls input, details.describe, .live figcaption { display: none !important; }
   .page { display: block; padding: 0; max-width: none; }
   main { max-width: none; }
   html { font-size: 11pt; }
