@@ -2,13 +2,22 @@
 import pytest
 from exercise_support import assert_solutions_accepted, assert_trap
 
+from course_utils.perplexity import coding
 from course_utils.perplexity import exercises as lecture
 
 SOLUTIONS = {"unfair-die": 4.47, "bits-to-perplexity": 170, "add-one": 0.00226, "unsmoothed-test": "infinite",
-             "compare-vocabularies": "cannot tell"}
+             "compare-vocabularies": "cannot tell",
+             "perplexity-from-logprobs": coding.perplexity_from_logprobs, "add-k-bigram": coding.add_k_bigram,
+             "kneser-ney-by-hand": coding.kneser_ney_bigram_prob}
 
 TRAPS = [
     ("unfair-die", 6.0, "geometric"),
+    ("perplexity-from-logprobs", coding._pp_counting_bos, "<s> is never predicted"),
+    ("perplexity-from-logprobs", coding._pp_without_eos, "</s> is predicted"),
+    ("perplexity-from-logprobs", coding._pp_base2, "natural logs"),
+    ("add-k-bigram", coding._add_k_plus_k, "+ k·V"),
+    ("add-k-bigram", coding._add_k_column_sums, "sum of a row"),
+    ("kneser-ney-by-hand", coding._kn_raw_unigram, "distinct left neighbours"),
 ]
 
 

@@ -11,9 +11,32 @@ metrics      perplexity, cross-entropy, entropy; dice; the branching factor; und
 experiments  ``compute_*(params) -> result``: model tables, vocabulary sweep, add-k curves
 plots        ``draw_*(result, ax=None)``
 widgets      the sliders
-exercises    ``check_*()`` and the exercises
+bridge       words against characters: perplexity per token and bits per character
+sampling     sentence sampling (mixed into NGramModel)
+lessons      small computations behind single slides (continuation counts, samples, a die with memory)
+exercises    ``check_*()`` and the exercises; coding: the coding exercises
 figures      the committed figures (``FIGURES``)
 """
+from .bridge import (
+    TokenisationResult,
+    char_sentences,
+    compute_tokenisations,
+    n_characters,
+    spelling_bits,
+)
+from .coding import (
+    CODING_EXERCISES,
+    EX_ADD_K,
+    EX_KN,
+    EX_PP_LOGPROBS,
+    TOY_CORPUS,
+    add_k_bigram,
+    check_add_k_bigram,
+    check_kneser_ney,
+    check_perplexity_from_logprobs,
+    kneser_ney_bigram_prob,
+    perplexity_from_logprobs,
+)
 from .corpus import (
     FROZEN_FILE,
     FROZEN_FROM,
@@ -44,6 +67,7 @@ from .counts import (
     check_int,
     check_sentences,
     default_lambdas,
+    estimate_discount,
 )
 from .exercises import (
     ADD_ONE_CONTEXT,
@@ -68,19 +92,35 @@ from .exercises import (
     check_vocabulary,
 )
 from .experiments import (
+    DISCOUNT_CLIP,
+    K_GRID,
     AddKCurve,
     ModelTable,
+    UnkSelection,
     VocabularySweep,
     compute_add_k_curve,
     compute_model_table,
+    compute_unk_selection,
     compute_vocabulary_sweep,
     fit_model,
+    tune_k,
+    tuning_note,
 )
 from .figures import (
     figure_branching,
     figure_die,
     figure_model_table,
     figure_vocabulary,
+)
+from .lessons import (
+    BootstrapResult,
+    Continuation,
+    DieBigramResult,
+    compute_bootstrap,
+    compute_continuation,
+    compute_die_bigram,
+    most_diverse_partner,
+    sample_sentences,
 )
 from .metrics import (
     DIST_ATOL,
@@ -113,6 +153,7 @@ from .plots import (
     draw_branching,
     draw_die,
     draw_model_table,
+    draw_tokenisations,
     draw_underflow,
     draw_vocabulary_sweep,
 )
@@ -121,4 +162,6 @@ from .widgets import (
     branching_widget,
     die_readout,
     die_widget,
+    tokenisation_readout,
+    tokenisation_widget,
 )

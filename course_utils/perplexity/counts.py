@@ -35,6 +35,33 @@ def default_lambdas(n: int) -> np.ndarray:
     return np.concatenate([[0.01], 0.99 * rest / rest.sum()])
 
 
+def estimate_discount(counts: np.ndarray, lo: float = 0.05, hi: float = 0.95) -> float:
+    """Kneser–Ney's discount from counts-of-counts: D = n₁ / (n₁ + 2 n₂).
+
+    ``n₁`` and ``n₂`` are the numbers of n-grams seen exactly once and twice (for Kneser–Ney's lower
+    orders: with continuation count 1 and 2). Ney, Essen & Kneser (1994), eq. (1) of Chen & Goodman
+    (1999) section 3. Clipped to [lo, hi] so that it stays a valid discount on tiny corpora.
+    """
+    counts = np.asarray(counts)
+    n1, n2 = int(np.sum(counts == 1)), int(np.sum(counts == 2))
+    if n1 + 2 * n2 == 0:
+        return 0.75  # no singletons and no doubletons: the conventional value
+    return float(min(max(n1 / (n1 + 2 * n2), lo), hi))
+
+
+def check_discount(discount: object, n: int) -> tuple[object, np.ndarray | None]:
+    """Kneser–Ney's ``discount`` argument: ("estimate", None), (D, [D] * n) or (tuple, per-order array)."""
+    if isinstance(discount, str):
+        return validation.check_choice(discount, "discount", ("estimate",), what="discount rule"), None
+    if np.ndim(discount) == 0:
+        d = validation.check_float(discount, "discount", gt=0, lt=1)
+        return d, np.full(n, d)
+    d = as_finite_array(discount, "discount", ndim=1)
+    if d.shape != (n,) or np.any(d <= 0) or np.any(d >= 1):
+        raise ValueError(f"discount must have n = {n} entries in (0, 1) (unigram first), got {d.tolist()}")
+    return tuple(d.tolist()), d.copy()
+
+
 def check_sentences(sentences: object, name: str = "sentences") -> list[list[str]]:
     """Validate a list of tokenised sentences (lists of str); raise a helpful error otherwise."""
     if isinstance(sentences, str) or not isinstance(sentences, Iterable):

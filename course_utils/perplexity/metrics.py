@@ -188,7 +188,8 @@ class DieResult:
     cross_entropy_bits : float
         H(test, model) = log₂ perplexity.
     test_entropy_bits : float
-        H(test): the smallest cross-entropy any model could reach on these rolls.
+        H(test): the smallest cross-entropy a model that ignores the order of the rolls (one
+        distribution for every roll) can reach on them; a model with memory can go lower.
     model_entropy_bits : float
         H(model): its own uncertainty; 2^H is its perplexity on a matching test set.
     """

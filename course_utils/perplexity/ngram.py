@@ -13,9 +13,13 @@ Smoothing (``V`` = vocabulary size, ``c`` = training counts, ``h`` = the last ``
 * ``"interpolated"``: Jelinek–Mercer, P = Σ_j λ_j P_ML(w | last j-1 tokens) + λ_0 / V;
   orders whose context was never seen drop out and the other weights are renormalised.
   λ fixed by default (``default_lambdas``) or tuned on held-out text (:meth:`NGramModel.tune_lambdas`).
-* ``"kneser-ney"``:   interpolated Kneser–Ney with a fixed discount D (0.75):
+* ``"kneser-ney"``:   interpolated Kneser–Ney with a discount D_j per order j (one fixed value,
+  default 0.75, or ``discount="estimate"``: D_j = n₁/(n₁ + 2 n₂) from the counts-of-counts of
+  order j, Ney, Essen & Kneser 1994; Chen & Goodman 1999):
   P(w | h) = max(c(h w) − D, 0) / c(h) + D N₁₊(h •) / c(h) · P_lower(w | h'), where the lower
   orders count *continuations* N₁₊(• h' w) instead of occurrences, ending in the uniform 1/V.
+  Lower-order n-grams that start with ``<s>`` have no left context to continue, so they keep
+  their raw counts (as SRILM does; ``bos_raw_counts=False`` gives them continuation counts).
 
 Implementation: words become integer ids, and an n-gram of ids one int64 code in base V + 1
 (the extra digit is ``<s>``). Fitting is ``np.unique`` over the codes of all orders; scoring a
@@ -32,7 +36,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from course_utils.core.validation import as_finite_array, check_choice, check_float, check_rng
+from course_utils.core.validation import as_finite_array, check_bool, check_choice, check_float
 from course_utils.perplexity.counts import (
     BOS,
     EOS,
@@ -40,13 +44,16 @@ from course_utils.perplexity.counts import (
     UNK,
     TopOrderCounts,
     _maximise_mixture_weights,
+    check_discount,
     check_int,
     check_sentences,
     default_lambdas,
+    estimate_discount,
 )
+from course_utils.perplexity.sampling import SamplingMixin
 
 
-class NGramModel:
+class NGramModel(SamplingMixin):
     """An n-gram language model over a fixed vocabulary with ``<s>``, ``</s>`` and ``<unk>``.
 
     Parameters
@@ -56,8 +63,12 @@ class NGramModel:
     smoothing : {"add-k", "interpolated", "kneser-ney"}
     k : float
         Pseudo-count of add-k smoothing (> 0; k = 1 is Laplace). Can be changed after fitting.
-    discount : float
-        Kneser–Ney's absolute discount D, in (0, 1).
+    discount : float, sequence of n floats, or "estimate"
+        Kneser–Ney's absolute discount D in (0, 1): one for every order, one per order
+        (unigram first), or ``"estimate"``: D_j = n₁/(n₁ + 2 n₂) per order from the fitted counts
+        (:func:`course_utils.perplexity.counts.estimate_discount`).
+    bos_raw_counts : bool
+        Kneser–Ney only: lower-order n-grams starting with ``<s>`` keep raw counts (SRILM, default).
     lambdas : array, shape (n + 1,), optional
         Interpolation weights (uniform, unigram, …, n-gram), non-negative, summing to 1, with
         λ_0 > 0. Default :func:`default_lambdas`; :meth:`tune_lambdas` fits them on held-out text.
@@ -73,11 +84,13 @@ class NGramModel:
     1.0
     """
 
-    def __init__(self, n: int, *, smoothing: str = "add-k", k: float = 1.0, discount: float = 0.75,
-                 lambdas: Sequence[float] | None = None, min_count: int = 1, vocab: Iterable[str] | None = None):
+    def __init__(self, n: int, *, smoothing: str = "add-k", k: float = 1.0,
+                 discount: float | Sequence[float] | str = 0.75, lambdas: Sequence[float] | None = None,
+                 min_count: int = 1, vocab: Iterable[str] | None = None, bos_raw_counts: bool = True):
         n = check_int(n, "n", hint=" (1 = unigram)")
         smoothing = check_choice(smoothing, "smoothing", SMOOTHINGS, what="smoothing")
-        discount = check_float(discount, "discount", gt=0, lt=1)
+        self.bos_raw_counts = check_bool(bos_raw_counts, "bos_raw_counts")
+        discount, self.discounts = check_discount(discount, n)
         min_count = check_int(min_count, "min_count")
         if vocab is not None:
             if isinstance(vocab, str):
@@ -88,7 +101,7 @@ class NGramModel:
         self.n = n
         self.smoothing = smoothing
         self.k = k
-        self.discount = float(discount)
+        self.discount = discount
         self.lambdas = default_lambdas(self.n) if lambdas is None else lambdas
         self.min_count = min_count
         self._fixed_vocab = None if vocab is None else sorted(set(vocab) - {BOS, EOS, UNK})
@@ -150,10 +163,21 @@ class NGramModel:
         for j in range(n, 0, -1):
             if self.smoothing == "kneser-ney" and j < n:
                 codes = self._keys[j + 1] % B ** j  # drop the first word of each distinct (j+1)-gram
+                keys, counts = np.unique(codes, return_counts=True)
+                if j >= 2 and self.bos_raw_counts:  # j-grams "<s> …" have no left context: raw counts
+                    raw_keys, raw_counts = np.unique(self._codes(windows, j), return_counts=True)
+                    raw = raw_keys // B ** (j - 1) == B - 1
+                    keep = keys // B ** (j - 1) != B - 1
+                    keys = np.concatenate([keys[keep], raw_keys[raw]])
+                    counts = np.concatenate([counts[keep], raw_counts[raw]])
+                    order = np.argsort(keys, kind="stable")
+                    keys, counts = keys[order], counts[order]
+                self._keys[j] = keys
             else:
-                codes = self._codes(windows, j)
-            self._keys[j], counts = np.unique(codes, return_counts=True)
+                self._keys[j], counts = np.unique(self._codes(windows, j), return_counts=True)
             self._counts[j] = counts.astype(float)
+        if self.smoothing == "kneser-ney" and isinstance(self.discount, str):
+            self.discounts = np.array([estimate_discount(self._counts[j]) for j in range(1, n + 1)])
         # Per context h of order j: c(h) = Σ_w c(h w) and N1+(h •) = number of distinct w.
         self._ctx_keys, self._ctx_total, self._ctx_types = {}, {}, {}
         for j in range(1, n + 1):
@@ -224,8 +248,9 @@ class NGramModel:
             total, _ = self._lookup(self._ctx_keys[n], self._ctx_total[n], self._codes(windows, n, context_only=True))
             return (c + self._k) / (total + self._k * V)
         p = np.full(len(windows), 1.0 / V)
-        lam, cum, D = self._lambdas, self._lambdas[0], self.discount
+        lam, cum = self._lambdas, self._lambdas[0]
         for j in range(1, n + 1):
+            D = self.discounts[j - 1] if self.smoothing == "kneser-ney" else 0.0
             ctx = self._codes(windows, j, context_only=True)
             total, seen = self._lookup(self._ctx_keys[j], self._ctx_total[j], ctx)
             if not seen.any():
@@ -280,8 +305,9 @@ class NGramModel:
             p[ids] += counts
             return p / (total + self._k * V)
         p = np.full(V, 1.0 / V)
-        lam, cum, D = self._lambdas, self._lambdas[0], self.discount
+        lam, cum = self._lambdas, self._lambdas[0]
         for j in range(1, n + 1):
+            D = self.discounts[j - 1] if self.smoothing == "kneser-ney" else 0.0
             total, types, ids, counts = followers(j)
             if total == 0:
                 break
@@ -347,56 +373,22 @@ class NGramModel:
         if self.smoothing != "interpolated":
             raise ValueError(f"tune_lambdas is for smoothing='interpolated', this model uses {self.smoothing!r}")
         windows = self._windows(check_sentences(held_out, "held-out sentences"))
-        n, V = self.n, len(self.vocab)
-        P = np.zeros((len(windows), n + 1))
-        M = np.zeros((len(windows), n + 1))
-        P[:, 0], M[:, 0] = 1.0 / V, 1.0
-        for j in range(1, n + 1):
-            total, seen = self._lookup(self._ctx_keys[j], self._ctx_total[j], self._codes(windows, j, context_only=True))
+        P, M = np.zeros((len(windows), self.n + 1)), np.zeros((len(windows), self.n + 1))
+        P[:, 0], M[:, 0] = 1.0 / len(self.vocab), 1.0
+        for j in range(1, self.n + 1):  # component j: P_ML of order j, available where its context was seen
+            total, M[:, j] = self._lookup(self._ctx_keys[j], self._ctx_total[j], self._codes(windows, j, context_only=True))
             c, _ = self._lookup(self._keys[j], self._counts[j], self._codes(windows, j))
-            P[:, j] = np.where(seen, c / np.where(seen, total, 1.0), 0.0)
-            M[:, j] = seen
-        # an unseen context of order j means unseen contexts for all higher orders: renormalise over the rest
-        lam = _maximise_mixture_weights(P, M)
+            P[:, j] = np.where(M[:, j] > 0, c / np.where(M[:, j] > 0, total, 1.0), 0.0)
+        lam = _maximise_mixture_weights(P, M)  # renormalised over the available components
         lam[0] = max(lam[0], 1e-12)  # keep every word possible even if held-out text never needs the uniform part
         self.lambdas = lam / lam.sum()
         return self
 
 
-    # ------------------------------------------------------------------ sampling
-    def generate(self, rng: np.random.Generator, max_len: int = 30, context: Sequence[str] = ()) -> list[str]:
-        """Sample one sentence word by word until ``</s>`` or ``max_len`` words.
-
-        Parameters
-        ----------
-        rng : numpy Generator
-        max_len : int
-            Maximum number of words (>= 1).
-        context : list of str
-            Optional words the sentence starts with (not repeated in the output).
-
-        Returns
-        -------
-        list of str
-            The sampled words, without markers (``<unk>`` shows up as itself).
-        """
-        self._check_fitted()
-        rng = check_rng(rng)
-        max_len = check_int(max_len, "max_len")
-        ctx = self._context_ids(context)
-        words: list[str] = []
-        for _ in range(max_len):
-            p = self._distribution_ids(ctx)
-            w = int(np.searchsorted(np.cumsum(p), rng.random() * p.sum(), side="right"))
-            w = min(w, len(p) - 1)
-            if w == self.eos_id:
-                break
-            words.append(self.vocab[w])
-            ctx = (ctx + [w])[1:]
-        return words
-
     def __repr__(self) -> str:
         extra = {"add-k": f"k={self._k:g}", "interpolated": f"lambdas={np.round(self._lambdas, 3).tolist()}",
-                 "kneser-ney": f"discount={self.discount:g}"}[self.smoothing]
+                 "kneser-ney": "discount=" + (f"{self.discount:g}" if isinstance(self.discount, float) else
+                                              str(np.round(self.discounts, 3).tolist()) if self.discounts is not None
+                                              else repr(self.discount))}[self.smoothing]
         state = f"V={len(self.vocab)}, trained on {self.n_train_tokens} tokens" if self._fitted else "not fitted"
         return f"NGramModel(n={self.n}, smoothing={self.smoothing!r}, {extra}; {state})"

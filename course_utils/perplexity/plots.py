@@ -178,7 +178,7 @@ def draw_add_k_curve(curve: AddKCurve, ax: Axes | None = None, reference: float 
     ax.set_xlabel("k (add-k pseudo-count)")
     ax.set_ylabel("perplexity")
     ax.set_title(f"add-k {curve.n}-gram")
-    ax.legend(loc="lower right")  # the empty corner for every order (large k, low perplexity)
+    ax.legend(loc="upper right")  # the empty corner for every order (large k, above PP = V) on k in [1e-9, 10]
     return ax
 
 
@@ -189,8 +189,8 @@ def add_k_data(corpus: Corpus) -> dict:
     for n in (1, 2, 3):
         model = fit_model(corpus, n, "add-k")
         train, test = model.top_order_counts(corpus.train), model.top_order_counts(corpus.test)
-        data[n] = (train, test, compute_add_k_curve(train, test, n, 1.0, ks=np.logspace(-4, 1, 26)),
-                   fit_model(corpus, n, "kneser-ney").perplexity(corpus.test))
+        data[n] = (train, test, compute_add_k_curve(train, test, n, 1.0, ks=np.logspace(-9, 1, 41)),
+                   fit_model(corpus, n, "kneser-ney", discount="estimate").perplexity(corpus.test))
     return data
 
 
@@ -202,3 +202,48 @@ def _default_add_k_data() -> dict:
 @lru_cache(maxsize=1)
 def _default_table() -> ModelTable:
     return compute_model_table(load_python_docs())
+
+
+# --------------------------------------------------------------------------- tokenisation (section 7)
+def draw_tokenisations(result, axes=None, selected: tuple[str, int] | None = None):
+    """Two panels: perplexity per token (log scale) and bits per character, words against characters.
+
+    ``selected = (tokenisation, n)`` rings that model in both panels. Returns the two Axes.
+    """
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        axes = plt.subplots(1, 2, figsize=(12, 4.5))[1]
+    ax_pp, ax_bpc = axes
+    n = np.array(result.orders)
+    styles = {"words": (PALETTE["blue"], "o-"), "characters": (PALETTE["orange"], "s--")}
+    for name, pp, bpc in (("words", result.word_pp, result.word_bpc), ("characters", result.char_pp, result.char_bpc)):
+        color, fmt = styles[name]
+        ax_pp.plot(n, pp, fmt, color=color, ms=7, label=name)
+        ax_bpc.plot(n, bpc, fmt, color=color, ms=7, label=name)
+    ax_pp.set_yscale("log")
+    _plain_log_labels(ax_pp)
+    ax_pp.set_ylabel("perplexity per token")
+    ax_pp.set_title("per token: not comparable")
+    ax_bpc.set_ylabel("bits per character")
+    ax_bpc.set_title("same text, per character")
+    ax_bpc.set_ylim(0, 1.1 * max(result.word_bpc.max(), result.char_bpc.max()))
+    for ax in axes:
+        ax.set_xticks(n)
+        ax.set_xlim(n[0] - 0.5, n[-1] + 0.5)
+        ax.set_xlabel("n-gram order n")
+        ax.legend(loc="upper right")
+    if selected is not None:
+        name, order = selected
+        i = list(result.orders).index(order)
+        pp, bpc = (result.word_pp, result.word_bpc) if name == "words" else (result.char_pp, result.char_bpc)
+        ax_pp.plot([order], [pp[i]], "o", ms=18, mfc="none", mec=PALETTE["black"], mew=2)
+        ax_bpc.plot([order], [bpc[i]], "o", ms=18, mfc="none", mec=PALETTE["black"], mew=2)
+    return axes
+
+
+@lru_cache(maxsize=1)
+def _default_tokenisations():
+    from course_utils.perplexity.bridge import compute_tokenisations
+
+    return compute_tokenisations(load_python_docs())

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-from course_utils.core.widgets import LiveFigure, Readout, float_slider, int_slider, live_figure, log_slider
+from course_utils.core.widgets import LiveFigure, Readout, dropdown, float_slider, int_slider, live_figure, log_slider
 from course_utils.perplexity.corpus import Corpus
 from course_utils.perplexity.experiments import AddKCurve
 from course_utils.perplexity.metrics import DieResult, compute_branching, compute_die
 from course_utils.perplexity.plots import (
     _default_add_k_data,
+    _default_tokenisations,
     _fmt_pp,
     _legend_text,
     _note_sticks_out,
@@ -19,6 +20,7 @@ from course_utils.perplexity.plots import (
     draw_add_k_curve,
     draw_branching,
     draw_die,
+    draw_tokenisations,
 )
 
 
@@ -28,7 +30,7 @@ def die_readout(result: DieResult) -> str:
     best = 2 ** result.test_entropy_bits
     return (f"perplexity on the test rolls = <b>{_fmt_pp(pp)}</b> "
             f"(cross-entropy {result.cross_entropy_bits:.3f} bits); "
-            f"best possible on these rolls 2<sup>H(test)</sup> = {best:.2f}; "
+            f"best any order-blind model can do on these rolls: 2<sup>H(test)</sup> = {best:.2f}; "
             f"model's own 2<sup>H(model)</sup> = {2 ** result.model_entropy_bits:.2f}")
 
 
@@ -153,10 +155,49 @@ def add_k_widget(corpus: Corpus | None = None, n: int = 2, k: float = 1.0) -> Li
         return _add_k_readout(curve, kn)
 
     controls = {"n": int_slider(n, 1, 3, description="order n"),
-                "k": log_slider(k, -4, 1, 0.1, description="k")}
+                "k": log_slider(k, -9, 1, 0.1, description="k")}
     return live_figure(update, controls, setup=setup, figsize=(9, 4.5), freeze_layout=True)
 
 
 def _add_k_readout(curve: AddKCurve, kn: float) -> str:
     return (f"add-k {curve.n}-gram, k = {curve.k:.3g}: train PP <b>{curve.train_at_k:.1f}</b>, "
             f"test PP <b>{curve.test_at_k:.1f}</b> (Kneser–Ney {curve.n}-gram: {kn:.1f})")
+
+
+def tokenisation_readout(result, tokenisation: str, n: int) -> str:
+    """The conversion from perplexity per token to bits per character, for one model."""
+    i = list(result.orders).index(n)
+    if tokenisation == "words":
+        bits = result.word_bits[i]
+        return (f"word {n}-gram: PP <b>{result.word_pp[i]:.1f}</b> per word token = "
+                f"{bits / result.n_word_tokens:.2f} bits × {result.n_word_tokens} tokens, "
+                f"+ {result.spelling_bits:.0f} bits to spell the &lt;unk&gt; words, "
+                f"/ {result.n_chars} characters = <b>{result.word_bpc[i]:.2f} bits per character</b>")
+    return (f"character {n}-gram: PP <b>{result.char_pp[i]:.2f}</b> per character = "
+            f"log<sub>2</sub> PP = <b>{result.char_bpc[i]:.2f} bits per character</b>")
+
+
+def tokenisation_widget(tokenisation: str = "words", n: int = 3) -> LiveFigure:
+    """A toggle for the tokenisation (words / characters) and a slider for the order n.
+
+    Both curves are computed once (:func:`course_utils.perplexity.bridge.compute_tokenisations`);
+    a move only moves the two rings and the readout.
+    """
+    result = _default_tokenisations()
+
+    def setup(axes, tokenisation, n):
+        draw_tokenisations(result, axes=axes, selected=(tokenisation, n))
+        for ax in axes:
+            ax.set_title(ax.get_title(), y=1.0)
+        return {"rings": [axes[0].lines[-1], axes[1].lines[-1]]}
+
+    def update(artists, tokenisation, n):
+        i = list(result.orders).index(n)
+        pp, bpc = (result.word_pp, result.word_bpc) if tokenisation == "words" else (result.char_pp, result.char_bpc)
+        artists["rings"][0].set_data([n], [pp[i]])
+        artists["rings"][1].set_data([n], [bpc[i]])
+        return tokenisation_readout(result, tokenisation, n)
+
+    controls = {"tokenisation": dropdown(["words", "characters"], tokenisation, description="tokenisation"),
+                "n": int_slider(n, min(result.orders), max(result.orders), description="order n")}
+    return live_figure(update, controls, setup=setup, ncols=2, figsize=(12, 4.5), freeze_layout=True)
