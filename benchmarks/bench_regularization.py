@@ -114,8 +114,25 @@ def bench_widget(repeats: int) -> list[str]:
             # what a slider move costs in the kernel: LiveFigure.refresh (compute + draw + PNG)
             live.controls["t"].value = round(0.55 + 0.05 * (i % 20), 2)
             t_move.append(live.last_seconds)
+        t_w = []
+        for i in range(repeats + 1):
+            live.controls["w1"].value = round(1.5 + 0.1 * (i % 10), 1)
+            t_w.append(live.last_seconds)
+        from course_utils.regularization import descent_widget
+
+        desc = descent_widget()
+        t_lam, t_steps = [], []
+        for i in range(repeats + 1):
+            desc.controls["lam"].value = round(1.0 + 0.1 * (i % 30), 1)
+            t_lam.append(desc.last_seconds)
+        for i in range(repeats + 1):
+            desc.controls["n_steps"].value = 10 + i % 60
+            t_steps.append(desc.last_seconds)
     rows.append(f"{'update(): compute + draw, no PNG':<40} {statistics.median(t_render[1:]) * 1e3:>10.2f}")
-    rows.append(f"{'slider move: LiveFigure refresh (PNG)':<40} {statistics.median(t_move[1:]) * 1e3:>10.2f}")
+    rows.append(f"{'slider move t: refresh (PNG)':<40} {statistics.median(t_move[1:]) * 1e3:>10.2f}")
+    rows.append(f"{'slider move w*1: refresh (PNG)':<40} {statistics.median(t_w[1:]) * 1e3:>10.2f}")
+    rows.append(f"{'descent, move λ: refresh (PNG)':<40} {statistics.median(t_lam[1:]) * 1e3:>10.2f}")
+    rows.append(f"{'descent, move steps: refresh (PNG)':<40} {statistics.median(t_steps[1:]) * 1e3:>10.2f}")
     return rows
 
 
@@ -142,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         for row in bench_lasso(name, A, b, alpha, tol, repeats):
             print(row)
     print()
-    print(f"Geometry widget (constrained view), median of {repeats * 3} updates")
+    print(f"Geometry widgets (constrained view, descent), median of {repeats * 3} updates")
     print(f"{'step':<40} {'time ms':>10}")
     print("-" * 51)
     for row in bench_widget(repeats * 3):

@@ -99,7 +99,7 @@ def test_figures_are_registered_and_build(tmp_path):
     from course_utils.tools.figures import collect_figures
 
     names = [n for n in collect_figures() if n.startswith("02_")]
-    assert set(names) == set(regularization_figures.FIGURES) and 2 <= len(names) <= 4
+    assert set(names) == set(regularization_figures.FIGURES) and 2 <= len(names) <= 5
     for name in names:
         fig = regularization_figures.FIGURES[name]()
         assert fig.axes

@@ -6,6 +6,8 @@ Modules
 -------
 norms        input checks, Lp norms, soft thresholding, the elastic-net gauge
 solvers      ridge and lasso (ISTA, FISTA, coordinate descent), paths, the duality gap
+sparsity     the sparsity map: which w* give an exact zero on the L1 ball (corner wedges)
+descent      trajectories with a step size (GD = weight decay, subgradient, ISTA, FISTA), cached contours
 constrained  the constrained view: exact constrained optima, λ ↔ t, KKT, descent paths
 experiments  ``compute_*(params) -> result``: polynomial fits, diabetes paths, posteriors, widget data
 plots        ``draw_*(result, ax=None)``
@@ -13,6 +15,22 @@ widgets      the sliders
 exercises    ``check_*()`` and the exercises
 figures      the committed figures (``FIGURES``)
 """
+from .coding_exercises import (
+    CODING_EXERCISES,
+    EX_ALPHA_MAX_CODE,
+    EX_ISTA_CODE,
+    EX_LASSO_CD,
+    EX_MAP_PREDICTION,
+    EX_SOFT_CODE,
+    check_alpha_max_code,
+    check_ista_step,
+    check_lasso_cd,
+    check_map_prediction,
+    check_soft_threshold_code,
+    ista_step_reference,
+    lasso_cd_reference,
+    soft_threshold_reference,
+)
 from .constrained import (
     ConstrainedSolution,
     budget_path,
@@ -25,6 +43,17 @@ from .constrained import (
     penalized_least_squares,
     penalty_to_budget,
     quadratic_loss,
+)
+from .descent import DESCENT_METHODS, level_segments, lipschitz_constant, trajectory
+from .evidence import (
+    CVSpread,
+    ScalingEffect,
+    basis_coefficients,
+    compute_cv_spread,
+    compute_scaling_effect,
+    lasso_support_events,
+    ridge_path_facts,
+    ridge_u_curve,
 )
 from .exercises import (
     CORNER_H,
@@ -59,6 +88,7 @@ from .experiments import (
     diabetes_data,
     gaussian_prior_pdf,
     laplace_prior_pdf,
+    loss_segments,
     polynomial_data,
     true_function,
 )
@@ -67,6 +97,7 @@ from .figures import (
     figure_diabetes_paths,
     figure_lp_balls,
     figure_shrinkage,
+    figure_sparsity_map,
 )
 from .norms import (
     LASSO_METHODS,
@@ -80,6 +111,7 @@ from .plots import (
     C_EN,
     C_L1,
     C_L2,
+    FEATURE_STYLES,
     METHOD_LABELS,
     NORM_COLORS,
     NORM_LABELS,
@@ -101,6 +133,7 @@ from .plots import (
     draw_ridge_path,
     draw_shrinkage,
 )
+from .plots_evidence import draw_cv_spread, draw_two_bases, draw_u_curve
 from .solvers import (
     LassoInfo,
     alpha_max,
@@ -110,6 +143,17 @@ from .solvers import (
     lasso_path,
     ridge,
     ridge_path,
+)
+from .sparsity import (
+    SparsityMap,
+    compute_sparsity_map,
+    corner_cone_directions,
+    corner_of,
+    corner_region_polygons,
+    project_l1_ball,
+    projected_gradient_l1,
+    scaled_hessian,
+    sparse_mask,
 )
 from .widgets import (
     bayes_widget,

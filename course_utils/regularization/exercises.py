@@ -11,6 +11,19 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils.core.exercises import Exercise, compare_array, compare_choice, compare_value
+from course_utils.regularization.coding_exercises import (  # noqa: F401  (re-exported)
+    CODING_EXERCISES,
+    EX_ALPHA_MAX_CODE,
+    EX_ISTA_CODE,
+    EX_LASSO_CD,
+    EX_MAP_PREDICTION,
+    EX_SOFT_CODE,
+    check_alpha_max_code,
+    check_ista_step,
+    check_lasso_cd,
+    check_map_prediction,
+    check_soft_threshold_code,
+)
 from course_utils.regularization.constrained import constrained_least_squares
 from course_utils.regularization.experiments import diabetes_data
 from course_utils.regularization.norms import soft_threshold
@@ -137,4 +150,4 @@ EX_PRIOR = Exercise(
 )
 check_prior = EX_PRIOR.check
 
-EXERCISES = (EX_SOFT_THRESHOLD, EX_ALPHA_MAX, EX_L1_CORNER, EX_PRIOR)
+EXERCISES = (EX_SOFT_THRESHOLD, EX_ALPHA_MAX, EX_L1_CORNER, EX_PRIOR, *CODING_EXERCISES)

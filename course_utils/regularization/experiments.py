@@ -16,12 +16,13 @@ from course_utils.regularization.constrained import (
     budget_path,
     constrained_least_squares,
     correlation_hessian,
-    descent_path,
     penalized_least_squares,
     quadratic_loss,
 )
+from course_utils.regularization.descent import DESCENT_METHODS, level_segments, trajectory
 from course_utils.regularization.norms import _check_l1_ratio, _check_norm, lp_norm, soft_threshold
 from course_utils.regularization.solvers import alpha_max, lasso_path, ridge_path
+from course_utils.regularization.sparsity import scaled_hessian
 
 # ---------------------------------------------------------------------------------------------
 # section 1: polynomial overfitting
@@ -227,9 +228,21 @@ class ConstrainedView:
     path_w: np.ndarray        # (p, 2) constrained optima along the budgets
 
 
+LOSS_LEVELS = np.array([0.05, 0.2, 0.5, 1, 2, 3.5, 5.5, 8, 11, 15, 20])
+DESCENT_LEVELS = np.array([0.05, 0.3, 1, 2, 4, 7, 11, 16, 22, 30])
+
+
+@lru_cache(maxsize=512)
+def loss_segments(corr: float, w1: float, w2: float, scale2: float = 1.0) -> tuple:
+    """The grey loss levels of the constrained view as line segments (cached: a move changes data only)."""
+    H = scaled_hessian(corr, scale2)
+    return tuple(freeze(level_segments(_GRID, quadratic_loss(H, np.array([w1, w2]), _GRID), LOSS_LEVELS)))
+
+
 @lru_cache(maxsize=256)
-def _cached_budget_path(norm: str, w1: float, w2: float, corr: float, l1_ratio: float, n: int):
-    H = correlation_hessian(corr)
+def _cached_budget_path(norm: str, w1: float, w2: float, corr: float, l1_ratio: float, n: int,
+                        scale2: float = 1.0):
+    H = scaled_hessian(corr, scale2)
     w_star = np.array([w1, w2])
     t_max = max(_ball_norm(w_star, norm, l1_ratio), 1e-3) * 1.15
     ts = np.linspace(0.0, t_max, n)
@@ -238,10 +251,12 @@ def _cached_budget_path(norm: str, w1: float, w2: float, corr: float, l1_ratio: 
 
 
 def compute_constrained_view(t: float = 1.0, w1: float = 2.0, w2: float = 0.6, corr: float = 0.5,
-                             norm: str = "l1", l1_ratio: float = 0.5, *, n_path: int = 41) -> ConstrainedView:
+                             norm: str = "l1", l1_ratio: float = 0.5, *, n_path: int = 41,
+                             scale2: float = 1.0) -> ConstrainedView:
     """Constrained optimum of the 2-D least-squares bowl on the ``norm`` ball of budget ``t``.
 
-    ``H = [[1, corr], [corr, 1]]`` (two standardised features with correlation ``corr``),
+    ``H = D [[1, corr], [corr, 1]] D`` with ``D = diag(1, scale2)`` (two features with correlation
+    ``corr`` and standard deviations 1 and ``scale2``; ``scale2 = 1``: standardised),
     ``w* = (w1, w2)``. Also returns the loss on a grid for contours, the ball, the solution
     of the penalised problem with the matching ``lam`` (it must coincide), and the whole
     path of constrained optima as the budget grows (cached: it does not depend on ``t``).
@@ -251,7 +266,7 @@ def compute_constrained_view(t: float = 1.0, w1: float = 2.0, w2: float = 0.6, c
     t = check_float(t, "the budget t", ge=0)
     w1, w2 = check_float(w1, "w1"), check_float(w2, "w2")
     n_path = check_int(n_path, "n_path", minimum=2)
-    H = correlation_hessian(corr)
+    H = scaled_hessian(corr, scale2)
     w_star = np.array([w1, w2])
     sol = constrained_least_squares(H, w_star, t, norm, l1_ratio=rho)
     lam = sol.multiplier
@@ -260,7 +275,7 @@ def compute_constrained_view(t: float = 1.0, w1: float = 2.0, w2: float = 0.6, c
     else:
         pen_w = penalized_least_squares(H, w_star, lam, norm, l1_ratio=rho)
     n = int(n_path) if norm != "elasticnet" else (int(n_path) + 1) // 2   # elastic net: ~1 ms per solve
-    ts, ws = _cached_budget_path(norm, float(w1), float(w2), float(corr), rho, n)
+    ts, ws = _cached_budget_path(norm, float(w1), float(w2), float(corr), rho, n, float(scale2))
     return ConstrainedView(H, w_star, float(t), norm, rho, sol, pen_w, _GRID, quadratic_loss(H, w_star, _GRID),
                            ball_boundary(norm, t, l1_ratio=rho, n=361), ts, ws)
 
@@ -277,24 +292,36 @@ class DescentResult:
     w_opt: np.ndarray         # exact penalised optimum
     grid: np.ndarray          # (m, m, 2)
     objective_grid: np.ndarray
+    step_factor: float = 1.0  # step = step_factor / L
+    segments: tuple = ()      # contour segments of objective_grid at min + DESCENT_LEVELS (cached)
+
+
+@lru_cache(maxsize=512)
+def _descent_objective(norm: str, lam: float, corr: float, w1: float, w2: float):
+    H = correlation_hessian(corr)
+    f = quadratic_loss(H, np.array([w1, w2]), _GRID)
+    pen = (_GRID ** 2).sum(-1) if norm == "l2" else np.abs(_GRID).sum(-1)
+    obj = f + lam * pen
+    segs = level_segments(_GRID, obj, float(obj.min()) + DESCENT_LEVELS)
+    return freeze(obj), tuple(freeze(segs))
 
 
 def compute_descent(method: str = "ista", lam: float = 2.5, corr: float = 0.5, n_steps: int = 30, *,
-                    w_star=(2.0, 0.6), w0=(-2.5, 2.5), step: float | None = None) -> DescentResult:
-    """Trajectory of gradient descent (L2), subgradient descent (L1) or ISTA (L1) from ``w0``.
+                    w_star=(2.0, 0.6), w0=(-2.5, 2.5), step_factor: float = 1.0) -> DescentResult:
+    """Trajectory of gradient descent (L2, the weight-decay update), subgradient descent, ISTA or FISTA (L1).
 
-    The contours drawn are those of the full objective ``f(w) + lam * pen(w)``.
+    The step is ``step_factor / L``. The contours drawn are those of the full objective
+    ``f(w) + lam * pen(w)`` (cached per method's penalty, ``lam`` and ``corr``).
     """
-    method = check_choice(method, "method", ("gd", "ista", "subgradient"))
+    method = check_choice(method, "method", DESCENT_METHODS)
     lam = check_float(lam, "the penalty lam", ge=0)
     H = correlation_hessian(corr)
     w_star = as_finite_array(w_star, "w_star", shape=(2,))
-    path = descent_path(H, w_star, lam, method=method, w0=w0, step=step, n_steps=n_steps)
+    path = trajectory(H, w_star, lam, method=method, w0=w0, step_factor=step_factor, n_steps=n_steps)
     norm = "l2" if method == "gd" else "l1"
     w_opt = penalized_least_squares(H, w_star, lam, norm)
-    f = quadratic_loss(H, w_star, _GRID)
-    pen = (_GRID ** 2).sum(-1) if norm == "l2" else np.abs(_GRID).sum(-1)
-    return DescentResult(method, float(lam), H, w_star, path, w_opt, _GRID, f + lam * pen)
+    obj, segs = _descent_objective(norm, float(lam), float(corr), float(w_star[0]), float(w_star[1]))
+    return DescentResult(method, float(lam), H, w_star, path, w_opt, _GRID, obj, float(step_factor), segs)
 
 
 @dataclass

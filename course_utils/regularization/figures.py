@@ -48,7 +48,7 @@ def figure_shrinkage() -> Figure:
     """Soft thresholding vs uniform shrinkage (orthonormal design)."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.5, 6))
+    fig, ax = plt.subplots(figsize=(7, 6.5))
     draw_shrinkage(1.0, 1.0, ax)
     return fig
 
@@ -58,14 +58,32 @@ def figure_diabetes_paths() -> Figure:
     import matplotlib.pyplot as plt
 
     res = compute_diabetes_paths()
-    fig, axes = plt.subplots(1, 3, figsize=(17, 5))
+    fig, axes = plt.subplots(1, 3, figsize=(13.5, 5.0))
     draw_lasso_path(res, axes[0])
     draw_ridge_path(res, axes[1])
     draw_nonzeros(res, axes[2])
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=10, fontsize=13, handlelength=2.6)
+    return fig
+
+
+def figure_sparsity_map() -> Figure:
+    """The sparsity map of the L1 ball (t = 1): equal scales at two correlations, then unequal scales."""
+    import matplotlib.pyplot as plt
+
+    from course_utils.regularization.sparsity import compute_sparsity_map
+
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5.6))
+    for ax, (corr, s2) in zip(axes, ((0.0, 1.0), (0.9, 1.0), (0.9, 2.0))):
+        view = compute_constrained_view(1.0, 2.0, 0.6, corr, "l1", scale2=s2)
+        smap = compute_sparsity_map(1.0, corr, s2)
+        draw_constrained_view(view, ax, sparsity=smap, legend=ax is axes[0])
+        ax.set_title(f"r = {corr:g}, std₂ = {s2:g}: {100 * smap.fraction:.0f} % shaded")
     return fig
 
 
 FIGURES = {
+    "02_sparsity_map": figure_sparsity_map,
     "02_lp_balls": figure_lp_balls,
     "02_constrained_l1_vs_l2": figure_constrained_l1_l2,
     "02_shrinkage": figure_shrinkage,

@@ -8,7 +8,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from course_utils.core.plotting import COLORS, PALETTE, get_ax
+from course_utils.core.plotting import PALETTE, get_ax
+from course_utils.regularization.constrained import loss_level_curve
 from course_utils.regularization.experiments import (
     ConstrainedView,
     DescentResult,
@@ -18,17 +19,24 @@ from course_utils.regularization.experiments import (
     ball_boundary,
     gaussian_prior_pdf,
     laplace_prior_pdf,
+    loss_segments,
     polynomial_data,
     true_function,
 )
 from course_utils.regularization.norms import lp_norm, soft_threshold
+from course_utils.regularization.sparsity import SparsityMap
 
 C_L1 = PALETTE["vermillion"]
 C_L2 = PALETTE["blue"]
 C_EN = PALETTE["green"]
 C_DATA = PALETTE["black"]
+C_SPARSE = PALETTE["purple"]
 NORM_COLORS = {"l1": C_L1, "l2": C_L2, "elasticnet": C_EN}
 NORM_LABELS = {"l1": "L1", "l2": "L2", "elasticnet": "elastic net"}
+#: one (colour, line style) per diabetes feature: no yellow, each colour at most twice and then with another style
+FEATURE_STYLES = [(PALETTE["blue"], "-"), (PALETTE["orange"], "--"), (PALETTE["green"], "-"), (PALETTE["vermillion"], "-."),
+                  (PALETTE["sky"], "--"), (PALETTE["purple"], "-"), (PALETTE["black"], ":"), ("0.55", "-"),
+                  (PALETTE["blue"], ":"), (PALETTE["green"], "--")]
 P_OPTIONS = [("0.5", 0.5), ("0.75", 0.75), ("1", 1.0), ("1.5", 1.5), ("2", 2.0), ("3", 3.0), ("4", 4.0),
              ("8", 8.0), ("∞", math.inf)]
 
@@ -77,7 +85,7 @@ def draw_polynomial_fit(fit: PolynomialFit, ax: Axes | None = None) -> Axes:
     ax.set_xlim(-1.05, 1.05)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.legend(loc="lower right", fontsize=11)
+    ax.legend(loc="lower right", fontsize=12)
     return ax
 
 
@@ -95,7 +103,7 @@ def draw_degree_curve(curve: tuple[np.ndarray, np.ndarray, np.ndarray], degree: 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("degree")
     ax.set_ylabel("mean squared error")
-    ax.legend(fontsize=11)
+    ax.legend(fontsize=12)
     return ax
 
 
@@ -105,7 +113,7 @@ def draw_coefficients(fit: PolynomialFit, ax: Axes | None = None) -> Axes:
     k = np.arange(fit.coef.size)
     ax.bar(k, np.maximum(np.abs(fit.coef), 1e-3), color=PALETTE["purple"])
     ax.set_yscale("log")
-    ax.set_ylim(1e-3, 1e6)
+    ax.set_ylim(1e-3, 1e9)
     _light_log_axis(ax, numticks=4)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(-0.7, 14.7)
@@ -157,7 +165,7 @@ def draw_penalty_1d(p: float, ax: Axes | None = None) -> Axes:
     ax.set_ylim(-0.05, 2.3)
     ax.set_xlabel("w")
     ax.set_title("penalty on one coordinate")
-    ax.legend(fontsize=11, loc="upper center")
+    ax.legend(fontsize=12, loc="upper center")
     return ax
 
 
@@ -169,29 +177,41 @@ def _contour_levels(view_min_loss: float) -> np.ndarray:
     return view_min_loss + np.array([0.05, 0.2, 0.5, 1, 2, 3.5, 5.5, 8, 11, 15, 20])
 
 
-def draw_constrained_view(view: ConstrainedView, ax: Axes | None = None, *, legend: bool = True) -> Axes:
+def draw_constrained_view(view: ConstrainedView, ax: Axes | None = None, *, legend: bool = True,
+                          sparsity: SparsityMap | None = None) -> Axes:
     """Loss contours, the ball of budget t, w* and the constrained optimum (where the
-    smallest contour touches the ball)."""
+    smallest contour touches the ball); with ``sparsity``, the sparsity map of the L1 ball shaded
+    (every w* in a shaded wedge has its optimum on a corner: one coordinate exactly 0)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import Polygon
+
     ax = get_ax(ax)
-    g = view.grid
     color = NORM_COLORS[view.norm]
-    ax.contour(g[..., 0], g[..., 1], view.loss_grid, levels=_contour_levels(0.0), colors="0.55", linewidths=1.0)
+    w1, w2 = (float(v) for v in view.w_star)
+    corr, scale2 = float(view.H[0, 1] / math.sqrt(view.H[1, 1])), float(math.sqrt(view.H[1, 1]))
+    ax.add_collection(LineCollection(loss_segments(corr, w1, w2, scale2), colors="0.55", linewidths=1.0, zorder=1.5))
+    if sparsity is not None:
+        for k, tri in enumerate(sparsity.polygons):
+            ax.add_patch(Polygon(tri, closed=True, facecolor=C_SPARSE, edgecolor="none", alpha=0.3, zorder=1.2,
+                                 label="$w^*$ with a corner optimum" if k == 0 else None))
     ax.fill(view.ball[:, 0], view.ball[:, 1], color=color, alpha=0.25)
-    ax.plot(view.ball[:, 0], view.ball[:, 1], color=color, lw=2, label=f"{NORM_LABELS[view.norm]} ball, t = {view.t:.2f}")
+    ax.plot(view.ball[:, 0], view.ball[:, 1], color=color, lw=2, label=f"{NORM_LABELS[view.norm]} ball")
     sol = view.solution
-    if sol.on_boundary and sol.loss > 0:
-        ax.contour(g[..., 0], g[..., 1], view.loss_grid, levels=[sol.loss], colors=[PALETTE["orange"]], linewidths=2.2)
+    touch = loss_level_curve(view.H, view.w_star, sol.loss) if sol.on_boundary and sol.loss > 0 else np.empty((0, 2))
+    ax.plot(touch[:, 0], touch[:, 1], color=PALETTE["orange"], lw=2.2)
     ax.axhline(0, color="0.3", lw=0.8)
     ax.axvline(0, color="0.3", lw=0.8)
     ax.plot(*view.w_star, "*", ms=16, color=C_DATA, label="$w^*$ (no penalty)")
     ax.plot(*sol.w, "o", ms=10, color=PALETTE["orange"], mec=C_DATA, label="constrained optimum")
+    ax.text(0.97, 0.97, f"t = {view.t:.2f}", transform=ax.transAxes, ha="right", va="top", fontsize=14,
+            bbox={"facecolor": "white", "edgecolor": "0.6"})
     ax.set_aspect("equal")
     ax.set_xlim(-3.5, 3.5)
     ax.set_ylim(-3.5, 3.5)
     ax.set_xlabel("$w_1$")
     ax.set_ylabel("$w_2$")
     if legend:
-        ax.legend(loc="lower left", fontsize=10)
+        ax.legend(loc="lower left", fontsize=12)
     return ax
 
 
@@ -210,7 +230,9 @@ def draw_budget_path(view: ConstrainedView, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("budget t")
     ax.set_ylabel("optimum")
     ax.set_title(f"{NORM_LABELS[view.norm]}: optimum vs budget")
-    ax.legend(fontsize=10, loc="best")
+    # the optima start at 0 (t = 0) and grow with t: the empty corner is on the side away from the curves
+    # (a fixed rule, not loc="best", which searches again on every draw)
+    ax.legend(fontsize=12, loc="upper left" if ws.max() >= -ws.min() else "lower left")
     return ax
 
 
@@ -219,17 +241,15 @@ def draw_budget_path(view: ConstrainedView, ax: Axes | None = None) -> Axes:
 # ---------------------------------------------------------------------------------------------
 
 METHOD_LABELS = {"gd": "gradient descent, L2 penalty", "subgradient": "subgradient descent, L1 penalty",
-                 "ista": "ISTA (proximal gradient), L1 penalty"}
+                 "ista": "ISTA (proximal gradient), L1 penalty", "fista": "FISTA (accelerated), L1 penalty"}
 
 
 def draw_descent(res: DescentResult, ax: Axes | None = None) -> Axes:
     """Contours of the penalised objective and the method's trajectory."""
+    from matplotlib.collections import LineCollection
+
     ax = get_ax(ax)
-    g = res.grid
-    obj = res.objective_grid
-    lo = float(obj.min())
-    ax.contour(g[..., 0], g[..., 1], obj, levels=lo + np.array([0.05, 0.3, 1, 2, 4, 7, 11, 16, 22, 30]),
-               colors="0.55", linewidths=1.0)
+    ax.add_collection(LineCollection(res.segments, colors="0.55", linewidths=1.0, zorder=1.5))
     color = C_L2 if res.method == "gd" else C_L1
     ax.plot(res.path[:, 0], res.path[:, 1], ".-", color=color, lw=1.5, ms=6, label=METHOD_LABELS[res.method])
     ax.plot(*res.path[0], "s", color=C_DATA, ms=8)
@@ -242,7 +262,7 @@ def draw_descent(res: DescentResult, ax: Axes | None = None) -> Axes:
     ax.set_ylim(-3.5, 3.5)
     ax.set_xlabel("$w_1$")
     ax.set_ylabel("$w_2$")
-    ax.legend(loc="lower left", fontsize=10)
+    ax.legend(loc="lower left", fontsize=12)
     return ax
 
 
@@ -258,29 +278,32 @@ def draw_descent_coordinates(res: DescentResult, ax: Axes | None = None) -> Axes
         if zero.any():
             ax.semilogy(k[zero], np.full(zero.sum(), floor), "x", ms=8, color=C_DATA)
     ax.axhline(floor, color="0.5", lw=1, ls=":")
-    ax.text(0, floor * 3, "exactly 0 (×)", fontsize=11, color="0.3")
+    ax.text(0, floor * 3, "exactly 0 (×)", fontsize=12, color="0.3")
     ax.set_ylim(floor / 3, 20)
     _light_log_axis(ax, numticks=5)
     ax.set_xlabel("iteration")
     ax.set_title("coordinates along the run")
-    ax.legend(fontsize=11, loc="center right")
+    ax.legend(fontsize=12, loc="center right")
     return ax
 
 
-def draw_shrinkage(alpha: float = 1.0, lam: float = 1.0, ax: Axes | None = None) -> Axes:
-    """Orthonormal design: the lasso soft-thresholds the least-squares coefficient z, ridge shrinks it
-    uniformly by 1/(1 + λ)."""
+def draw_shrinkage(threshold: float = 1.0, lam: float = 1.0, ax: Axes | None = None, *, hard: bool = True) -> Axes:
+    """Orthonormal design: hard thresholding (best subset, L0) keeps or kills, the lasso soft-thresholds
+    the least-squares coefficient z at ``threshold`` (= nα in Lasso scaling), ridge shrinks it by 1/(1 + λ)."""
     ax = get_ax(ax)
-    z = np.linspace(-4, 4, 401)
+    z = np.linspace(-4, 4, 801)
     ax.plot(z, z, ":", color="0.5", lw=1.5, label="least squares: $z$")
-    ax.plot(z, soft_threshold(z, alpha), color=C_L1, label=f"lasso: $S(z, {alpha:g})$")
-    ax.plot(z, z / (1 + lam), "--", color=C_L2, label=f"ridge: $z/(1+{lam:g})$")
-    ax.axvspan(-alpha, alpha, color=C_L1, alpha=0.1)
-    ax.set_title("orthonormal design: exact zeros vs shrinkage")
+    if hard:
+        ax.plot(z, np.where(np.abs(z) > threshold, z, 0.0), "-.", color=C_EN, lw=2,
+                label=f"best subset (L0): keep if $|z| > {threshold:g}$")
+    ax.plot(z, soft_threshold(z, threshold), color=C_L1, lw=2.5, label=f"lasso: $S(z, {threshold:g})$")
+    ax.plot(z, z / (1 + lam), "--", color=C_L2, lw=2.5, label=f"ridge: $z/(1+{lam:g})$")
+    ax.axvspan(-threshold, threshold, color=C_L1, alpha=0.1)
+    ax.set_title("orthonormal design: three shrinkage rules")
     ax.set_xlabel("least-squares coefficient $z = x_j^\\top y$")
     ax.set_ylabel("regularised coefficient")
     ax.set_aspect("equal")
-    ax.legend(fontsize=11, loc="upper left")
+    ax.legend(fontsize=12, loc="upper left")
     return ax
 
 
@@ -288,14 +311,14 @@ def draw_shrinkage(alpha: float = 1.0, lam: float = 1.0, ax: Axes | None = None)
 # section 5: diabetes
 # ---------------------------------------------------------------------------------------------
 
-def draw_lasso_path(res: DiabetesPaths, ax: Axes | None = None, *, alpha: float | None = None) -> Axes:
+def draw_lasso_path(res: DiabetesPaths, ax: Axes | None = None, *, alpha: float | None = None,
+                    legend: bool = False) -> Axes:
     """Lasso coefficients (ours, solid; scikit-learn, dots) against α (sklearn Lasso scaling)."""
     ax = get_ax(ax)
     for j, name in enumerate(res.names):
-        c = COLORS[j % 8]
-        ls = "-" if j < 8 else "--"
-        ax.semilogx(res.alphas, res.lasso_coefs[:, j], ls, color=c, lw=2, label=name)
-        ax.semilogx(res.alphas[::4], res.sklearn_coefs[::4, j], ".", color=c, ms=5)
+        c, ls = FEATURE_STYLES[j % len(FEATURE_STYLES)]
+        ax.semilogx(res.alphas, res.lasso_coefs[:, j], ls, color=c, lw=2.2, label=name)
+        ax.semilogx(res.alphas[::4], res.sklearn_coefs[::4, j], ".", color=c, ms=6)
     ax.axvline(res.cv_alpha, color="0.3", ls=":", lw=1.5)
     if alpha is not None:
         ax.axvline(alpha, color=C_DATA, lw=1.5)
@@ -304,6 +327,8 @@ def draw_lasso_path(res: DiabetesPaths, ax: Axes | None = None, *, alpha: float 
     ax.set_ylabel("coefficient")
     ax.set_title("lasso path (dots: scikit-learn)")
     ax.invert_xaxis()
+    if legend:
+        ax.legend(fontsize=12, ncol=2, loc="lower left", handlelength=2.4)
     return ax
 
 
@@ -311,26 +336,26 @@ def draw_ridge_path(res: DiabetesPaths, ax: Axes | None = None) -> Axes:
     """Ridge coefficients against λ (sklearn Ridge scaling): they shrink but never reach 0."""
     ax = get_ax(ax)
     for j, name in enumerate(res.names):
-        c = COLORS[j % 8]
-        ax.semilogx(res.ridge_lams, res.ridge_coefs[:, j], "-" if j < 8 else "--", color=c, lw=2, label=name)
+        c, ls = FEATURE_STYLES[j % len(FEATURE_STYLES)]
+        ax.semilogx(res.ridge_lams, res.ridge_coefs[:, j], ls, color=c, lw=2.2, label=name)
+    ax.axhline(0, color="0.3", lw=0.8)
     ax.set_xlabel("λ (Ridge)")
     ax.set_ylabel("coefficient")
     ax.set_title("ridge path")
     ax.invert_xaxis()
-    ax.legend(fontsize=9, ncol=2, loc="upper left")
     return ax
 
 
 def draw_nonzeros(res: DiabetesPaths, ax: Axes | None = None) -> Axes:
     """Number of non-zero lasso coefficients against α, and LassoCV's choice."""
     ax = get_ax(ax)
-    ax.semilogx(res.alphas, res.n_nonzero, drawstyle="steps-mid", color=C_L1)
+    ax.semilogx(res.alphas, res.n_nonzero, drawstyle="steps-mid", color=C_L1, lw=2.2)
     ax.axvline(res.cv_alpha, color="0.3", ls=":", lw=1.5, label=f"LassoCV α = {res.cv_alpha:.3g}")
     ax.set_xlabel("α (Lasso)")
     ax.set_ylabel("non-zero coefficients")
     ax.set_ylim(-0.3, 10.5)
     ax.invert_xaxis()
-    ax.legend(fontsize=11, loc="upper left")
+    ax.legend(fontsize=12, loc="upper left")
     return ax
 
 
@@ -342,7 +367,7 @@ def draw_cv_curve(res: DiabetesPaths, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("α (Lasso)")
     ax.set_ylabel("CV mean squared error")
     ax.invert_xaxis()
-    ax.legend(fontsize=11)
+    ax.legend(fontsize=12)
     return ax
 
 
@@ -360,7 +385,7 @@ def draw_priors(ax: Axes | None = None, *, variance: float = 1.0) -> Axes:
     ax.plot(w, laplace_prior_pdf(w, b), color=C_L1, label=f"Laplace(0, {b:.3g}) → L1")
     ax.set_xlabel("w")
     ax.set_ylabel("prior density")
-    ax.legend(fontsize=11)
+    ax.legend(fontsize=12)
     return ax
 
 
@@ -376,5 +401,5 @@ def draw_posterior(res: PosteriorResult, z: float, ax: Axes | None = None) -> Ax
     ax.set_xlim(-4, 4)
     ax.set_ylim(0, 1.5)
     ax.set_xlabel("w")
-    ax.legend(fontsize=10, loc="upper left")
+    ax.legend(fontsize=12, loc="upper left")
     return ax

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.contour import ContourSet
 
-from course_utils.core.plotting import COLORS, PALETTE
+from course_utils.core.plotting import PALETTE
 from course_utils.core.widgets import checkbox, dropdown, float_slider, int_slider, live_figure, log_slider
 from course_utils.regularization.constrained import loss_level_curve
+from course_utils.regularization.evidence import ridge_u_curve
 from course_utils.regularization.experiments import (
     ConstrainedView,
     ball_boundary,
@@ -20,17 +20,18 @@ from course_utils.regularization.experiments import (
     compute_posterior_1d,
     degree_curve,
     diabetes_data,
+    loss_segments,
 )
 from course_utils.regularization.norms import lp_norm
 from course_utils.regularization.plots import (
     C_DATA,
     C_L1,
     C_L2,
+    FEATURE_STYLES,
     METHOD_LABELS,
     NORM_COLORS,
     NORM_LABELS,
     P_OPTIONS,
-    _contour_levels,
     _fixed_layout,
     _fmt_p,
     draw_budget_path,
@@ -45,27 +46,32 @@ from course_utils.regularization.plots import (
     draw_polynomial_fit,
     draw_posterior,
 )
+from course_utils.regularization.plots_evidence import draw_u_curve
 from course_utils.regularization.solvers import lasso
+from course_utils.regularization.sparsity import SparsityMap, compute_sparsity_map
 
 
 def polynomial_widget():
-    """Section 1: degree slider (and an optional ridge penalty) → fit, errors, coefficients.
+    """Section 1: degree slider (and an optional ridge penalty) → fit, errors, coefficients, and the
+    U-curve: train / test MSE against λ at this degree, with the λ leave-one-out CV picks.
 
     The artists are drawn once, then updated in place on every move (fast redraws)."""
 
     def setup(axes, degree=3, use_ridge=False, lam=1e-3):
         lam_eff = lam if use_ridge else 0.0
         fit = compute_polynomial_fit(degree, lam_eff)
-        draw_polynomial_fit(fit, axes[0])
-        draw_degree_curve(degree_curve(lam_eff), degree, axes[1])
-        draw_coefficients(fit, axes[2])
-        ax0, ax1, ax2 = axes
+        ax0, ax1, ax2, ax3 = axes
+        draw_polynomial_fit(fit, ax0)
+        draw_degree_curve(degree_curve(lam_eff), degree, ax1)
+        draw_coefficients(fit, ax2)
+        draw_u_curve(ridge_u_curve(degree), ax3, lam=lam)
         # one bar per possible power k = 0 … 14; the unused ones are hidden
         bars = ax2.bar(np.arange(15), np.full(15, 1e-3), color=PALETTE["purple"])
         for p in ax2.patches[:fit.coef.size]:
             p.remove()
         return {"fit_line": ax0.lines[1], "fit_label": ax0.get_legend().get_texts()[1],
-                "train": ax1.lines[0], "test": ax1.lines[1], "vline": ax1.lines[2], "bars": list(bars)}
+                "train": ax1.lines[0], "test": ax1.lines[1], "vline": ax1.lines[2], "bars": list(bars),
+                "u_train": ax3.lines[0], "u_test": ax3.lines[1], "u_cv": ax3.lines[2], "u_lam": ax3.lines[3]}
 
     def update(artists, degree=3, use_ridge=False, lam=1e-3):
         lam_eff = lam if use_ridge else 0.0
@@ -84,18 +90,24 @@ def polynomial_widget():
                 bar.set_visible(True)
             else:
                 bar.set_visible(False)
+        lams, u_train, u_test, cv_lam = ridge_u_curve(degree)
+        artists["u_train"].set_data(lams, np.maximum(u_train, 1e-6))
+        artists["u_test"].set_data(lams, u_test)
+        artists["u_cv"].set_xdata([cv_lam, cv_lam])
+        artists["u_lam"].set_xdata([lam, lam])
+        artists["u_lam"].set_visible(bool(use_ridge))
         pen = f"ridge λ = {lam_eff:.3g}" if use_ridge else "no penalty"
         return (f"degree {degree}, {pen}: train MSE {fit.train_mse:.4f}, test MSE {fit.test_mse:.4g}, "
-                f"max |c_k| = {np.abs(fit.coef).max():.3g}")
+                f"max |c_k| = {np.abs(fit.coef).max():.3g}; CV picks λ = {cv_lam:.2g} at this degree")
 
     use_ridge = checkbox(False, description="ridge penalty")
-    lam = log_slider(1e-3, -6, 2, 0.25, description="ridge λ", disabled=True)
+    lam = log_slider(1e-3, -8, 2, 0.25, description="ridge λ", disabled=True)
     # the λ slider only acts with the penalty on: grey it out otherwise
     use_ridge.observe(lambda change: setattr(lam, "disabled", not change["new"]), names="value")
     live = live_figure(update, {"degree": int_slider(3, 0, 14, description="degree"),
                                 "use_ridge": use_ridge, "lam": lam},
-                       setup=setup, ncols=3, figsize=(15, 4.3))
-    return _fixed_layout(live, left=0.05, right=0.99, bottom=0.14, top=0.96, wspace=0.28)
+                       setup=setup, ncols=4, figsize=(15, 3.9))
+    return _fixed_layout(live, left=0.05, right=0.99, bottom=0.16, top=0.96, wspace=0.45)
 
 
 def _set_color(artist, color) -> None:
@@ -148,86 +160,79 @@ def lp_ball_widget():
 
     p_slider = widgets.SelectionSlider(options=P_OPTIONS, value=1.0, description="p",
                                        style={"description_width": "initial"}, continuous_update=True)
-    live = live_figure(update, {"p": p_slider}, setup=setup, ncols=2, figsize=(11, 5))
+    live = live_figure(update, {"p": p_slider}, setup=setup, ncols=2, figsize=(10, 4.6))
     return _fixed_layout(live, left=0.08, right=0.98, bottom=0.12, top=0.92, wspace=0.2)
 
 
-def constrained_view_readout(view: ConstrainedView) -> str:
-    """One line: the optimum, its kind, the equivalent penalty λ and the penalised check."""
+def constrained_view_readout(view: ConstrainedView, smap: SparsityMap | None = None) -> str:
+    """One line: the optimum, its kind, the equivalent penalty λ and the penalised check (and the map's share)."""
     sol = view.solution
     lam = "∞" if math.isinf(sol.multiplier) else f"{sol.multiplier:.3f}"
     zeros = int(np.sum(sol.w == 0.0))
-    pen = {"l1": "λ‖w‖₁", "l2": "λ‖w‖₂²", "elasticnet": "λ g(w)"}[view.norm]
+    pen = {"l1": "λ‖w‖₁", "l2": "λ‖w‖₂²", "elasticnet": "λ(γ‖w‖₁ + (1−γ)‖w‖₂)"}[view.norm]
     diff = float(np.abs(view.penalised_w - sol.w).max())
-    return (f"optimum w = ({sol.w[0]:.3f}, {sol.w[1]:.3f}) [{sol.kind}], exact zeros: {zeros}; "
+    text = (f"optimum w = ({sol.w[0]:.3f}, {sol.w[1]:.3f}) [{sol.kind}], exact zeros: {zeros}; "
             f"equivalent penalty {pen} with λ = {lam}; penalised optimum differs by {diff:.1e}")
+    if smap is not None and view.norm == "l1":
+        text += f"; shaded (corner) share of the window: {100 * smap.fraction:.0f} %"
+    return text
 
 
 def constrained_view_widget():
-    """Section 3: budget t, w*, feature correlation, L1 / L2 / elastic net → contours touching the ball.
+    """Section 3: budget t, w*, feature correlation and scale, L1 / L2 / elastic net → contours touching the ball.
 
-    Drawn once, then updated in place: the level that touches the ball is an exact ellipse
-    (:func:`~course_utils.regularization.loss_level_curve`), the grey loss levels are made again
-    only when w* or the correlation moved, and the budget-path panel only when something else
-    than the budget t moved."""
+    Drawn once, then updated in place: the touching level is an exact ellipse, the grey loss levels
+    are a LineCollection whose cached segments change with w*, the correlation or the scale, the
+    sparsity map (L1) is four polygons whose vertices move, and the budget is a small text artist
+    (the legend changes only with the ball). The budget-path panel is drawn again only when
+    something else than the budget t moved."""
+    l1_ratio = 0.5
 
-    def setup(axes, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, l1_ratio=0.5):
-        view = compute_constrained_view(t, w1, w2, corr, norm, l1_ratio)
+    def setup(axes, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, scale2=1.0):
+        view = compute_constrained_view(t, w1, w2, corr, norm, l1_ratio, scale2=scale2)
         ax0, ax1 = axes
-        draw_constrained_view(view, ax0)
-        contours = [a for a in ax0.get_children() if isinstance(a, ContourSet)]
-        for c in contours[1:]:                   # the touching level: an exact ellipse, updated in place
-            c.remove()
-        touch, = ax0.plot([], [], color=PALETTE["orange"], lw=2.2, zorder=2.01)
-        lines = ax0.lines
-        for line in lines[1:5]:        # axes lines, w* and the optimum stay above re-drawn contours
-            line.set_zorder(2.02)
+        draw_constrained_view(view, ax0, sparsity=compute_sparsity_map(t, corr, scale2))
         draw_budget_path(view, ax1)
         legend = ax0.get_legend()
-        # "shown": which setting the re-made parts (loss levels, budget-path panel) show now
-        return {"contours": contours[:1], "touch": touch, "fill": ax0.patches[0], "ball": lines[0],
-                "star": lines[3], "opt": lines[4], "ball_label": legend.get_texts()[0],
-                "ball_handle": legend.legend_handles[0], "tline": ax1.lines[-2],
-                "shown": {"contours": (corr, w1, w2), "path": (norm, corr, w1, w2, l1_ratio)}}
+        return {"levels": ax0.collections[0], "wedges": list(ax0.patches[:4]), "fill": ax0.patches[4],
+                "ball": ax0.lines[0], "touch": ax0.lines[1], "star": ax0.lines[4], "opt": ax0.lines[5],
+                "t_text": ax0.texts[0], "ball_label": legend.get_texts()[1], "ball_handle": legend.legend_handles[1],
+                "tline": ax1.lines[-2], "shown": {"path": (norm, corr, w1, w2, scale2)}}
 
-    def update(artists, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, l1_ratio=0.5):
-        view = compute_constrained_view(t, w1, w2, corr, norm, l1_ratio)
+    def update(artists, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, scale2=1.0):
+        view = compute_constrained_view(t, w1, w2, corr, norm, l1_ratio, scale2=scale2)
+        smap = compute_sparsity_map(t, corr, scale2)
         sol = view.solution
-        ax0 = artists["fill"].axes
         ax1 = artists["tline"].axes
-        shown = artists["shown"]
         color = NORM_COLORS[view.norm]
-        label = f"{NORM_LABELS[view.norm]} ball, t = {view.t:.2f}"
+        label = f"{NORM_LABELS[view.norm]} ball"
         artists["fill"].set_xy(view.ball)
+        _set_color(artists["ball"], color)
         artists["fill"].set_facecolor(color)
         artists["fill"].set_alpha(0.25)
         artists["ball"].set_data(view.ball[:, 0], view.ball[:, 1])
-        artists["ball"].set_color(color)
-        artists["ball"].set_label(label)
-        artists["ball_label"].set_text(label)
-        _set_color(artists["ball_handle"], color)
+        if artists["ball_label"].get_text() != label:   # the legend changes only with the ball
+            artists["ball"].set_label(label)
+            artists["ball_label"].set_text(label)
+            _set_color(artists["ball_handle"], color)
+        artists["t_text"].set_text(f"t = {view.t:.2f}")
+        artists["levels"].set_segments(loss_segments(float(corr), float(w1), float(w2), float(scale2)))
+        for wedge, tri in zip(artists["wedges"], smap.polygons):
+            wedge.set_xy(tri)
+            wedge.set_visible(view.norm == "l1")
         artists["star"].set_data([view.w_star[0]], [view.w_star[1]])
         artists["opt"].set_data([sol.w[0]], [sol.w[1]])
-        if shown["contours"] != (corr, w1, w2):   # the loss levels move only with w* and the correlation
-            for c in artists["contours"]:
-                c.remove()
-            g = view.grid
-            artists["contours"] = [ax0.contour(g[..., 0], g[..., 1], view.loss_grid, levels=_contour_levels(0.0),
-                                               colors="0.55", linewidths=1.0, zorder=1.99)]
-            shown["contours"] = (corr, w1, w2)
         touching = sol.on_boundary and sol.loss > 0
-        artists["touch"].set_visible(touching)
-        if touching:
-            curve = loss_level_curve(view.H, view.w_star, sol.loss)
-            artists["touch"].set_data(curve[:, 0], curve[:, 1])
-        path_key = (norm, corr, w1, w2, l1_ratio)
-        if shown["path"] != path_key:   # another path: the panel is drawn again (a full draw; t only moves a line)
+        curve = loss_level_curve(view.H, view.w_star, sol.loss) if touching else np.empty((0, 2))
+        artists["touch"].set_data(curve[:, 0], curve[:, 1])
+        path_key = (norm, corr, w1, w2, scale2)
+        if artists["shown"]["path"] != path_key:   # another path: the panel is drawn again (t only moves a line)
             ax1.clear()
             draw_budget_path(view, ax1)
             artists["tline"] = ax1.lines[-2]       # axvline(t); the last line is axhline(0)
-            shown["path"] = path_key
+            artists["shown"]["path"] = path_key
         artists["tline"].set_xdata([view.t, view.t])
-        return constrained_view_readout(view)
+        return constrained_view_readout(view, smap)
 
     controls = {
         "norm": dropdown([("L1", "l1"), ("L2", "l2"), ("elastic net", "elasticnet")], "l1", description="ball"),
@@ -235,27 +240,26 @@ def constrained_view_widget():
         "corr": float_slider(0.5, -0.9, 0.9, 0.05, description="feature correlation"),
         "w1": float_slider(2.0, -3.0, 3.0, 0.1, description="w*₁"),
         "w2": float_slider(0.6, -3.0, 3.0, 0.1, description="w*₂"),
-        "l1_ratio": float_slider(0.5, 0.0, 1.0, 0.05, description="elastic-net L1 share", disabled=True),
+        "scale2": float_slider(1.0, 0.4, 2.5, 0.1, description="std of feature 2"),
     }
-    # the L1 share only acts on the elastic-net ball: grey it out otherwise
-    controls["norm"].observe(lambda change: setattr(controls["l1_ratio"], "disabled", change["new"] != "elasticnet"),
-                             names="value")
-    live = live_figure(update, controls, setup=setup, ncols=2, figsize=(13, 5.6))
-    return _fixed_layout(live, left=0.06, right=0.98, bottom=0.11, top=0.93, wspace=0.18)
+    live = live_figure(update, controls, setup=setup, ncols=2, figsize=(11, 5))
+    return _fixed_layout(live, left=0.07, right=0.98, bottom=0.12, top=0.93, wspace=0.2)
 
 
 def descent_widget():
-    """Section 4: method (GD for L2, subgradient or ISTA for L1), λ, correlation, steps.
+    """Section 4: method (GD for L2, subgradient, ISTA or FISTA for L1), λ, correlation, step size, steps.
 
-    Drawn once, then updated in place; the contours are redrawn only when method, λ or the
-    correlation moved (not for the number of steps)."""
+    Drawn once, then updated in place: the objective's levels are a LineCollection whose cached
+    segments change with λ, the method's penalty or the correlation; the iteration axis is fixed."""
     floor = 1e-12
+    max_steps = 100
 
-    def setup(axes, method="ista", lam=2.5, corr=0.5, n_steps=30):
-        res = compute_descent(method, lam, corr, n_steps)
+    def setup(axes, method="ista", lam=2.5, corr=0.5, step=1.0, n_steps=30):
+        res = compute_descent(method, lam, corr, n_steps, step_factor=step)
         ax0, ax1 = axes
         draw_descent(res, ax0)
         draw_descent_coordinates(res, ax1)
+        ax1.set_xlim(-0.05 * max_steps, 1.05 * max_steps)
         legend = ax0.get_legend()
         # the coordinate panel: one line per coordinate, and one (maybe empty) line of × marks each
         for line in [ln for ln in ax1.lines if ln.get_marker() == "x"]:
@@ -263,15 +267,13 @@ def descent_widget():
         coords = [ln for ln in ax1.lines if ln.get_marker() == "o"]
         zeros = [ax1.plot([], [], "x", ms=8, color=C_DATA)[0] for _ in range(2)]
         path, start, star, opt = ax0.lines[:4]
-        return {"contours": [a for a in ax0.get_children() if isinstance(a, ContourSet)], "path": path,
-                "start": start, "star": star, "opt": opt, "path_label": legend.get_texts()[0],
-                "path_handle": legend.legend_handles[0], "coords": coords, "zeros": zeros,
-                "shown": {"contours": (method, lam, corr)}}   # which setting the loss levels show
+        return {"levels": ax0.collections[0], "path": path, "start": start, "star": star, "opt": opt,
+                "path_label": legend.get_texts()[0], "path_handle": legend.legend_handles[0], "coords": coords,
+                "zeros": zeros}
 
-    def update(artists, method="ista", lam=2.5, corr=0.5, n_steps=30):
-        res = compute_descent(method, lam, corr, n_steps)
+    def update(artists, method="ista", lam=2.5, corr=0.5, step=1.0, n_steps=30):
+        res = compute_descent(method, lam, corr, n_steps, step_factor=step)
         path = artists["path"]
-        ax0, ax1 = path.axes, artists["coords"][0].axes
         path.set_data(res.path[:, 0], res.path[:, 1])
         color = C_L2 if res.method == "gd" else C_L1
         if path.get_color() != color or artists["path_label"].get_text() != METHOD_LABELS[res.method]:
@@ -283,37 +285,29 @@ def descent_widget():
         artists["start"].set_data([res.path[0, 0]], [res.path[0, 1]])
         artists["star"].set_data([res.w_star[0]], [res.w_star[1]])
         artists["opt"].set_data([res.w_opt[0]], [res.w_opt[1]])
-        if artists["shown"]["contours"] != (method, lam, corr):
-            for c in artists["contours"]:
-                c.remove()
-            g, obj = res.grid, res.objective_grid
-            lo = float(obj.min())
-            artists["contours"] = [ax0.contour(g[..., 0], g[..., 1], obj,
-                                               levels=lo + np.array([0.05, 0.3, 1, 2, 4, 7, 11, 16, 22, 30]),
-                                               colors="0.55", linewidths=1.0, zorder=1.99)]
-            artists["shown"]["contours"] = (method, lam, corr)
+        artists["levels"].set_segments(res.segments)
         k = np.arange(res.path.shape[0])
         for j in range(2):
             vals = np.abs(res.path[:, j])
             artists["coords"][j].set_data(k, np.maximum(vals, floor))
             zero = vals == 0
             artists["zeros"][j].set_data(k[zero], np.full(zero.sum(), floor))
-        xlim = (-0.05 * n_steps, 1.05 * n_steps)
-        if ax1.get_xlim() != xlim:   # x range of the iterations (only when it changes: a blit otherwise)
-            ax1.set_xlim(*xlim)
         last = res.path[-1]
-        return (f"{METHOD_LABELS[method]}: after {n_steps} steps w = ({last[0]:.4f}, {last[1]:.4f}), "
-                f"exact zeros: {int(np.sum(last == 0))}; optimum ({res.w_opt[0]:.4f}, {res.w_opt[1]:.4f})")
+        dist = float(np.abs(last - res.w_opt).max())
+        return (f"{METHOD_LABELS[method]}, step {step:.2f}/L: after {n_steps} steps w = ({last[0]:.4f}, {last[1]:.4f}), "
+                f"exact zeros: {int(np.sum(last == 0))}; optimum ({res.w_opt[0]:.4f}, {res.w_opt[1]:.4f}), "
+                f"distance {dist:.1e}")
 
     controls = {
         "method": dropdown([("gradient descent (L2)", "gd"), ("subgradient (L1)", "subgradient"),
-                            ("ISTA (L1)", "ista")], "ista", description="method"),
+                            ("ISTA (L1)", "ista"), ("FISTA (L1)", "fista")], "ista", description="method"),
         "lam": float_slider(2.5, 0.0, 5.0, 0.1, description="λ"),
         "corr": float_slider(0.5, -0.9, 0.9, 0.05, description="feature correlation"),
-        "n_steps": int_slider(30, 1, 100, description="steps"),
+        "step": float_slider(1.0, 0.1, 2.2, 0.05, description="step × L"),
+        "n_steps": int_slider(30, 1, max_steps, description="steps"),
     }
-    live = live_figure(update, controls, setup=setup, ncols=2, figsize=(13, 5.4))
-    return _fixed_layout(live, left=0.06, right=0.98, bottom=0.11, top=0.93, wspace=0.18)
+    live = live_figure(update, controls, setup=setup, ncols=2, figsize=(11, 4.8))
+    return _fixed_layout(live, left=0.07, right=0.98, bottom=0.12, top=0.93, wspace=0.2)
 
 
 def diabetes_widget():
@@ -326,7 +320,7 @@ def diabetes_widget():
 
     def coefficients(alpha):
         w = lasso(X, y, alpha, method="cd", tol=1e-10)
-        return w, [COLORS[j % 8] if v != 0 else "0.7" for j, v in enumerate(w)]
+        return w, [FEATURE_STYLES[j][0] if v != 0 else "0.85" for j, v in enumerate(w)]
 
     def setup(axes, alpha=1.0):
         draw_lasso_path(res, axes[0], alpha=alpha)
@@ -350,7 +344,7 @@ def diabetes_widget():
         return f"α = {alpha:.4g}: {int(np.sum(w != 0))} non-zero coefficients of {len(names)} (α_max = {res.alpha_max:.4f})"
 
     live = live_figure(update, {"alpha": log_slider(0.1, -3, 0.5, 0.05, description="α")}, setup=setup, ncols=2,
-                       figsize=(13, 5))
+                       figsize=(12, 4.6))
     return _fixed_layout(live, left=0.07, right=0.98, bottom=0.12, top=0.92, wspace=0.3)
 
 
