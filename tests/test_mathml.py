@@ -1,5 +1,5 @@
 """LaTeX in markdown becomes MathML, code stays code (``course_utils.tools.mathml``, used by the site).
-(The browser side, offline rendering of every page, is tests/browser/test_site.py.)"""
+(The browser side, offline rendering of every page, is tests/browser/test_site_in_browser.py.)"""
 import nbformat
 
 from course_utils.tools import mathml as handouts
