@@ -334,8 +334,10 @@ def test_favor_demo_is_deterministic_and_finite():
 def test_error_messages():
     Q, K, V = qkv(L=8)
     rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="unknown feature kind 'elu'"):
+        P.favor_attention(Q, K, V, kind="elu", rng=rng)
     with pytest.raises(ValueError, match="unknown feature kind 'relu'"):
-        P.favor_attention(Q, K, V, kind="relu", rng=rng)
+        P.random_features(Q, np.ones((3, Q.shape[1])), "relu")  # ReLU is a FAVOR+ kind, not a softmax estimator
     with pytest.raises(ValueError, match="m must be at least 1"):
         P.favor_attention(Q, K, V, m=0, rng=rng)
     with pytest.raises(ValueError, match="m must be at least 1"):

@@ -94,3 +94,20 @@ def test_exercises_reject_plausible_wrong_answers_with_hints(capsys):
     assert "No answer yet" in capsys.readouterr().out
     assert not E.check_haar_q("identity")
     assert "Not yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_favor_widget_fixed_error_axis_holds_every_curve(causal):
+    """The widget's error axis is fixed (every move a blit): every median curve of the slider range fits in it."""
+    lo, hi = performer_widgets.ERROR_YLIM
+    for sharpness in performer_widgets.SHARPNESS_VALUES:
+        for kind in P.FAVOR_KINDS:
+            c = performer_widgets._favor_curve(kind, True, causal, sharpness)
+            assert lo < c.errors.min() and c.errors.max() < hi and lo < c.baseline_error < hi
+
+
+@pytest.mark.parametrize("sharpness", [0.25, 2.0])
+@pytest.mark.parametrize("kind", P.FAVOR_KINDS)
+def test_favor_demo_at_extreme_sharpness_is_finite(sharpness, kind):
+    demo = P.compute_favor_demo(1, kind, True, True, sharpness=sharpness)
+    assert np.all(np.isfinite(demo.approx_matrix)) and np.isfinite(demo.output_error) and np.isfinite(demo.baseline_error)

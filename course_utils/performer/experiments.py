@@ -8,15 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils.core.formatting import format_mean_spread
-from course_utils.core.validation import check_bool, check_float, check_int, check_rng
-from course_utils.performer.attention import attention_matrix, favor_attention, favor_attention_matrix, relative_error
+from course_utils.core.validation import check_float, check_int, check_rng
 from course_utils.performer.features import (
     KINDS,
-    _check_kind,
     _check_m,
     _orthogonal_gaussian_batch,
     gaussian_kernel,
-    gaussian_random_matrix,
     kernel_estimator_mse,
     monte_carlo_mse,
     orthogonal_mse_bound,
@@ -96,6 +93,7 @@ def compute_rff_error(m_values=tuple(2**k for k in range(12)), *, n: int = 40, d
     n_trials = check_int(n_trials, "n_trials", minimum=1)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     X = rng.uniform(-2, 2, size=(n, d))
+    X = X[np.argsort(X[:, 0])]  # sorted along the first axis: near points are near in the heatmap (errors unchanged)
     exact = gaussian_kernel(X, X)
     m_max = int(m_values.max())
     omegas = rng.standard_normal((n_trials, m_max, d))
@@ -276,86 +274,3 @@ def compute_orthogonal_gain(*, d: int = 16, m_values=(2, 4, 8, 16), x_norm: floa
     arr = {k: np.array(v) for k, v in cols.items()}
     return OrthogonalGain(np.asarray(m_values), arr["iid"], arr["ort"], arr["se_iid"], arr["se_ort"], arr["lem"],
                           arr["thm"], int(n_trials))
-
-
-def demo_qkv(L: int = 32, d: int = 16, *, sharpness: float = 0.7, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Small Q, K, V with a readable attention pattern (a band around the diagonal plus noise).
-
-    q_i and k_j share sinusoidal position codes, so qᵀk is large when |i − j| is small;
-    ``sharpness`` scales Q and K (larger: more peaked attention, smaller weights elsewhere).
-    """
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    L, d = check_int(L, "L", minimum=1), check_int(d, "d", minimum=1)
-    sharpness = check_float(sharpness, "sharpness")
-    pos = np.arange(L)[:, None]
-    freqs = 1.0 / (L / 4) ** (np.arange(d // 2) / max(1, d // 2))
-    codes = np.zeros((L, d))
-    codes[:, 0:2 * (d // 2):2] = np.cos(pos * freqs)
-    codes[:, 1:2 * (d // 2):2] = np.sin(pos * freqs)
-    Q = sharpness * (codes + 0.3 * rng.standard_normal((L, d)))
-    K = sharpness * (codes + 0.3 * rng.standard_normal((L, d)))
-    V = rng.standard_normal((L, d))
-    return Q, K, V
-
-
-@dataclass
-class FavorDemo:
-    """Section 6: exact and FAVOR+ attention matrices for a small L, and the errors."""
-
-    exact_matrix: np.ndarray   # (L, L)
-    approx_matrix: np.ndarray  # (L, L)
-    output_error: float        # ‖FAVOR+ output − exact output‖_F / ‖exact output‖_F
-    matrix_error: float        # same for the attention matrices
-    m: int
-    kind: str
-    orthogonal: bool
-    causal: bool
-
-
-def compute_favor_demo(m: int = 16, kind: str = "positive", orthogonal: bool = True, causal: bool = False, *,
-                       seed: int = 0, L: int = 32, d: int = 16) -> FavorDemo:
-    """Exact vs FAVOR+ attention on :func:`demo_qkv` data with m random vectors drawn from ``seed``."""
-    _check_kind(kind)
-    m = _check_m(m)
-    orthogonal, causal = check_bool(orthogonal, "orthogonal"), check_bool(causal, "causal")
-    seed = check_int(seed, "seed", minimum=0)
-    Q, K, V = demo_qkv(L, d)
-    omega = gaussian_random_matrix(m, d, orthogonal=orthogonal, rng=np.random.default_rng(seed))
-    exact_A = attention_matrix(Q, K, causal=causal)
-    approx_A = favor_attention_matrix(Q, K, omega, kind, causal=causal)
-    out_exact = exact_A @ V
-    out_approx = favor_attention(Q, K, V, omega=omega, kind=kind, causal=causal)
-    return FavorDemo(exact_A, approx_A, relative_error(out_approx, out_exact), relative_error(approx_A, exact_A),
-                     m, kind, orthogonal, causal)
-
-
-@dataclass
-class FavorErrorCurve:
-    """Section 6: mean relative output error of FAVOR+ vs m (over seeds)."""
-
-    m_values: np.ndarray
-    errors: np.ndarray   # (k,) median over seeds
-    n_seeds: int
-    kind: str
-    orthogonal: bool
-    causal: bool
-    lower_quartile: np.ndarray  # (k,) 25 % quantile over seeds: the spread of the error from draw to draw
-    upper_quartile: np.ndarray  # (k,) 75 % quantile over seeds
-
-
-def compute_favor_error_curve(kind: str = "positive", orthogonal: bool = True, causal: bool = False, *,
-                              m_values=(1, 2, 4, 8, 16, 32, 64, 128, 256), n_seeds: int = 9, L: int = 32,
-                              d: int = 16) -> FavorErrorCurve:
-    """Median and quartiles (over ``n_seeds`` feature draws, seeds 0..n_seeds−1) of FAVOR+'s relative output error.
-
-    The median, not the mean: with trigonometric features and small m a draw can make the
-    normaliser D̂ nearly 0 and the error huge, which would dominate a mean.
-    """
-    _check_kind(kind)
-    orthogonal, causal = check_bool(orthogonal, "orthogonal"), check_bool(causal, "causal")
-    n_seeds = check_int(n_seeds, "n_seeds", minimum=1)
-    m_values = _check_m_values(m_values)
-    errs = np.array([[compute_favor_demo(int(m), kind, orthogonal, causal, seed=s, L=L, d=d).output_error
-                      for s in range(n_seeds)] for m in m_values.tolist()])
-    q25, q75 = np.quantile(errs, [0.25, 0.75], axis=1)
-    return FavorErrorCurve(np.asarray(m_values), np.median(errs, axis=1), n_seeds, kind, orthogonal, causal, q25, q75)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from course_utils.performer.experiments import compute_favor_demo, compute_qr_sign_pitfall, compute_softmax_mse_curves
+from course_utils.performer.experiments import compute_qr_sign_pitfall, compute_softmax_mse_curves
+from course_utils.performer.favor_experiments import compute_favor_demo
 from course_utils.performer.plots import (
     draw_attention_pair,
     draw_favor_error_curve,
@@ -40,7 +41,7 @@ def figure_qr_sign_pitfall() -> Figure:
 
 def figure_favor_heatmaps() -> Figure:
     """01_favor_heatmaps: exact vs FAVOR+ (positive, orthogonal, m = 64) attention, and error vs m."""
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.5))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     demo = compute_favor_demo(64, "positive", True, False)
     draw_attention_pair(demo, axes[:2])
     draw_favor_error_curve(_favor_curve("positive", True, False), axes[2], current=demo)

@@ -5,21 +5,22 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
-from course_utils.core.plotting import PALETTE, SEQUENTIAL_CMAP, get_ax
+from course_utils.core.plotting import DIVERGING_CMAP, PALETTE, SEQUENTIAL_CMAP, get_ax
 from course_utils.performer.attention import attention_flops
 from course_utils.performer.experiments import (
-    FavorDemo,
-    FavorErrorCurve,
     OrthogonalGain,
     QRSignPitfall,
     RFFError,
     SoftmaxMSECurves,
 )
+from course_utils.performer.favor_experiments import FavorDemo, FavorErrorCurve, KindComparison
 from course_utils.performer.features import KINDS, kernel_estimator_mse, softmax_kernel
 from course_utils.performer.timing import AttentionCost
 
-KIND_COLORS = {"trig": PALETTE["vermillion"], "positive": PALETTE["blue"], "hyperbolic": PALETTE["green"]}
-KIND_LABELS = {"trig": "trigonometric", "positive": "positive", "hyperbolic": "hyperbolic"}
+KIND_COLORS = {"trig": PALETTE["vermillion"], "positive": PALETTE["blue"], "hyperbolic": PALETTE["green"],
+               "relu": PALETTE["orange"]}
+KIND_LABELS = {"trig": "trigonometric", "positive": "positive", "hyperbolic": "hyperbolic", "relu": "ReLU (not softmax)"}
+KIND_STYLES = {"trig": "o-", "positive": "s--", "hyperbolic": "^-.", "relu": "D:"}
 
 
 # ----------------------------------------------------------------------------- section 1 / 7
@@ -185,24 +186,86 @@ def draw_orthogonal_gain(res: OrthogonalGain, ax: Axes | None = None) -> Axes:
 
 
 # ----------------------------------------------------------------------------- section 6
-def draw_attention_pair(demo: FavorDemo, axes) -> None:
-    """Exact and FAVOR+ attention matrices side by side, same colour range (that of the exact one)."""
+def draw_attention_pair(demo: FavorDemo, axes) -> list:
+    """Exact and FAVOR+ attention weights divided by the largest exact weight (printed in the title), with colour
+    bars: exact in sequential colours on [0, 1], FAVOR+ in diverging colours on [−1, 1], so negative
+    (trigonometric) weights show in blue instead of being clipped. Fixed colour ranges: a widget move only
+    changes the images and titles. Returns the two colour bars."""
     vmax = float(demo.exact_matrix.max())
-    draw_kernel_matrix(demo.exact_matrix, axes[0], title="exact softmax attention", vmin=0, vmax=vmax)
-    draw_kernel_matrix(demo.approx_matrix, axes[1], vmin=0, vmax=vmax,
-                       title=f"FAVOR+ ({demo.kind}, m = {demo.m})")
+    draw_kernel_matrix(demo.exact_matrix / vmax, axes[0], title=f"exact (largest weight {vmax:.3f})", vmin=0, vmax=1)
+    axes[1].imshow(demo.approx_matrix / vmax, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="nearest")
+    axes[1].set(title=f"FAVOR+ ({demo.kind}, m = {demo.m})", xticks=[], yticks=[])
+    axes[1].grid(False)
+    fig = axes[0].figure
+    # the FAVOR+ bar is extended both ways: estimates beyond ±1 × the largest exact weight are clipped to the end colours
+    return [fig.colorbar(ax.images[0], ax=ax, shrink=0.8, label="weight / largest exact weight",
+                         extend="both" if ax is axes[1] else "neither") for ax in axes[:2]]
 
 
 def draw_favor_error_curve(curve: FavorErrorCurve, ax: Axes | None = None, *, current: FavorDemo | None = None) -> Axes:
-    """Median relative output error of FAVOR+ vs m, with the current setting marked."""
+    """Median relative output error of FAVOR+ vs m, the 1/√m guide, the mean-of-V baseline, the current setting."""
     ax = get_ax(ax)
-    ax.loglog(curve.m_values, curve.errors, "o-", color=KIND_COLORS[curve.kind], label=f"median of {curve.n_seeds} draws")
+    ax.loglog(curve.m_values, curve.errors, KIND_STYLES[curve.kind], color=KIND_COLORS[curve.kind],
+              label=f"median of {curve.n_seeds} draws")
     ax.loglog(curve.m_values, curve.errors[-1] * np.sqrt(curve.m_values[-1] / curve.m_values), ":",
               color=PALETTE["black"], label=r"$\propto 1/\sqrt{m}$")
+    ax.axhline(curve.baseline_error, color="0.35", ls="--", lw=2,
+               label="mean of V (uniform)")
     if current is not None:
         ax.plot([current.m], [max(current.output_error, 1e-3)], "o", ms=14, mfc="none", mec=PALETTE["vermillion"],
                 mew=3, label="this draw")
     ax.set(xlabel="m", ylabel="relative output error", title="error vs m")
     _light_log_axes(ax, [1, 4, 16, 64, 256])
+    ax.legend(fontsize=11)
+    return ax
+
+
+def draw_kind_comparison(res: KindComparison, ax: Axes | None = None) -> Axes:
+    """Median output error of each kind against the logit scale, with the mean-of-V baseline."""
+    ax = get_ax(ax)
+    for kind, err in res.errors.items():
+        ax.plot(res.sharpness, err, KIND_STYLES[kind], color=KIND_COLORS[kind], label=KIND_LABELS[kind], ms=8)
+    ax.plot(res.sharpness, res.baseline, "x-", color="0.35", label="mean of V (uniform)", ms=9)
+    ax.set_yscale("log")
+    ax.set(xlabel="sharpness (scale of Q and K)", ylabel="relative output error",
+           title=f"L = {res.L}, m = {res.m}, median of {res.n_seeds} draws")
+    ax.legend(fontsize=11)
+    return ax
+
+
+def draw_scaling(L, seconds: dict, ax: Axes | None = None, *, fit_from: int | None = None) -> Axes:
+    """Time against L (log-log) per method, with fitted exponents in the legend and ∝ L, ∝ L² guides."""
+    from course_utils.performer.timing import fit_exponent
+
+    ax = get_ax(ax)
+    L = np.asarray(L, dtype=float)
+    styles = {"exact": ("o-", PALETTE["vermillion"]), "FAVOR+": ("s-", PALETTE["blue"]),
+              "causal FAVOR+": ("^--", PALETTE["green"])}
+    for name, t in seconds.items():
+        fmt, color = styles.get(name, ("d-", PALETTE["black"]))
+        slope = fit_exponent(L, t, L_min=fit_from)
+        ax.loglog(L, np.asarray(t) * 1e3, fmt, color=color, label=f"{name}: fitted exponent {slope:.2f}")
+    t_ref = np.asarray(next(iter(seconds.values())))[-1] * 1e3
+    ax.loglog(L, t_ref * (L / L[-1]) ** 2, ":", color=PALETTE["black"], label=r"$\propto L^2$")
+    t_lin = np.asarray(list(seconds.values())[-1])[-1] * 1e3
+    ax.loglog(L, t_lin * (L / L[-1]), "-.", color="0.5", label=r"$\propto L$")
+    _label_L_axis(ax, L.astype(int))
+    ax.set(xlabel="sequence length L", ylabel="median time (ms)")
+    ax.legend(fontsize=11)
+    return ax
+
+
+def draw_error_vs_m(res, ax: Axes | None = None) -> Axes:
+    """FAVOR+ error vs m at d = 64 (± 2 SE), the mean-of-V baseline, the 1/√m guide and m = d·ln d marked."""
+    ax = get_ax(ax)
+    m = res.m_values
+    ax.errorbar(m, res.errors, yerr=2 * res.stderr, fmt="s-", color=PALETTE["blue"], capsize=5,
+                label=f"FAVOR+ (mean ± 2 SE of {res.n_draws} draws)")
+    ax.plot(m, res.errors[0] * np.sqrt(m[0] / m), ":", color=PALETTE["black"], label=r"$\propto 1/\sqrt{m}$")
+    ax.axhline(res.baseline, color="0.35", ls="--", lw=2, label="mean of V (uniform)")
+    ax.axvline(res.d * np.log(res.d), color=PALETTE["orange"], ls="-.", label=r"$m = d \ln d$")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set(xlabel="m", ylabel="relative output error", title=f"d = {res.d}")
     ax.legend(fontsize=11)
     return ax

@@ -70,3 +70,47 @@ def measure_attention_cost(L_values, *, d: int = 64, m: int = 256, repeats: int 
                          np.array([attention_bytes(L, d) for L in L_values]),
                          np.array([attention_bytes(L, d, m) for L in L_values]), d, m,
                          np.array(exact_mem), np.array(favor_mem) if favor else None)
+
+
+def fit_exponent(L_values, seconds, *, L_min: int | None = None) -> float:
+    """Least-squares slope of log(time) against log(L) for L ≥ ``L_min`` (all points by default).
+
+    Time ∝ L^p gives slope p: about 1 for FAVOR+, 2 for exact attention once fixed costs are negligible.
+    """
+    L = as_finite_array(L_values, "L_values", ndim=1)
+    t = as_finite_array(seconds, "seconds", ndim=1)
+    if L.shape != t.shape:
+        raise ValueError(f"L_values and seconds must have the same length, got {L.size} and {t.size}")
+    keep = L >= (L_min if L_min is not None else L.min())
+    if keep.sum() < 2 or np.any(t[keep] <= 0) or np.any(L[keep] <= 0):
+        raise ValueError("need at least two positive (L, time) pairs with L >= L_min")
+    return float(np.polyfit(np.log(L[keep]), np.log(t[keep]), 1)[0])
+
+
+def measure_floor_ratio(L: int = 4096, *, d: int = 64, m: int = 256, repeats: int = 5, seed: int = 0,
+                        threads: int | None = 1) -> dict[str, float]:
+    """Median seconds of FAVOR+ (bidirectional, causal) and of its four matrix products alone (the BLAS floor:
+    Q·Wᵀ, K·Wᵀ, K′ᵀV, Q′(K′ᵀV)), timed in turn; machine-dependent, never asserted."""
+    if threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=check_int(threads, "threads", minimum=1)):
+            return measure_floor_ratio(L, d=d, m=m, repeats=repeats, seed=seed, threads=None)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    L, d, m = check_int(L, "L", minimum=1), check_int(d, "d", minimum=1), _check_m(m)
+    Q, K, V = (0.5 * rng.standard_normal((L, d)) for _ in range(3))
+    omega = gaussian_random_matrix(m, d, orthogonal=True, rng=rng)
+    W = omega * d**-0.25
+
+    def floor():
+        return (Q @ W.T) @ ((K @ W.T).T @ V)
+
+    fns = {"floor": floor, "favor": lambda: favor_attention(Q, K, V, omega=omega),
+           "causal": lambda: favor_attention(Q, K, V, omega=omega, causal=True)}
+    times = {k: [] for k in fns}
+    for f in fns.values():
+        f()
+    for _ in range(check_int(repeats, "repeats", minimum=1)):
+        for k, f in fns.items():  # round-robin: a burst of load hits all three alike
+            times[k].append(median_time(f, 1, 0))
+    return {k: float(np.median(v)) for k, v in times.items()}
