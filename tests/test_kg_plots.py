@@ -73,7 +73,16 @@ def test_draw_functions_return_axes():
     plt.close("all")
     fit = kg.compute_rescal_fit()
     ax = kg.draw_embeddings(g, fit.model.A)
-    assert len(ax.texts) == 29
+    # the franchise films the lecture names are labelled (13 of the 29 films), each in full, inside the axes
+    assert sorted(t.get_text() for t in ax.texts) == sorted(kg.plots.EMBEDDING_LABELS.values())
+    ax.figure.canvas.draw()
+    from matplotlib.text import Text
+
+    frame = ax.get_window_extent()
+    boxes = [Text.get_window_extent(t) for t in ax.texts]          # the text alone, not its leader line
+    for box in boxes:
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1 and frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])   # no label on another
     plt.close("all")
     with pytest.raises(ValueError, match="need at least 2 entities"):
         kg.draw_embeddings(g, fit.model.A, entity_type="robot")

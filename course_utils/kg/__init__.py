@@ -9,6 +9,8 @@ tensor       the tensor as K sparse slices: input checks, norms, BLAS threads
 rescal       RESCAL by alternating least squares (``X_k ≈ A R_k Aᵀ``)
 evaluation   AUC-PR, filtered ranks, MRR / Hits@k, K-fold cross-validation over entries, ties
 baselines    path features, common neighbours, group recovery
+datasets     Nations and UMLS with their standard splits (shipped in course_utils/data/kg/)
+protocol     hyperparameters on validation, ranking over seeds, random baseline, Nations / UMLS
 experiments  ``compute_*(params) -> result``: the lecture's experiments
 plots        ``draw_*(result, ax=None)``
 widgets      the sliders
@@ -22,6 +24,14 @@ from .baselines import (
     common_neighbours_fitter,
     group_recovery,
     path_feature_fitter,
+)
+from .datasets import (
+    BENCHMARKS,
+    PUBLISHED_AUC_PR,
+    PUBLISHED_CONVE,
+    BenchmarkKG,
+    linked_test_share,
+    load_benchmark,
 )
 from .evaluation import (
     MAX_ENTRIES,
@@ -42,8 +52,11 @@ from .exercises import (
     AP_LABELS,
     AP_SCORES,
     EX_AP,
+    EX_APCODE,
     EX_PARAMS,
     EX_RANK,
+    EX_RANKCODE,
+    EX_RSTEP,
     EX_WORLD,
     EXERCISES,
     PARAMS_EXPECTED,
@@ -56,7 +69,10 @@ from .exercises import (
     RANK_TARGET,
     WORLD_CHOICES,
     check_ap,
+    check_average_precision,
+    check_filtered_rank,
     check_params,
+    check_r_step,
     check_rank,
     check_world,
 )
@@ -120,6 +136,23 @@ from .plots import (
     graph_layout,
     neighbourhood,
 )
+from .plots_protocol import draw_benchmarks, draw_lambda_sweep, draw_relation_matrices
+from .protocol import (
+    MOVIE_LAMBDAS,
+    MOVIE_RANKS,
+    PATH_ALPHAS,
+    PROTOCOL_MAX_ITER,
+    PROTOCOL_TOL,
+    compute_benchmark,
+    compute_closed_world_fit,
+    compute_lambda_sweep,
+    compute_movie_ranking,
+    compute_tuned_kfold,
+    random_ranking_metrics,
+    select_rescal,
+    tuned_rescal_fitter,
+)
+from .reading import ReadingResult, compute_reading, diagonal_relations
 from .rescal import (
     DENSE_EIGH_MAX_N,
     NVECS_TIE_RTOL,
@@ -135,6 +168,9 @@ from .tensor import (
     tensor_sqnorm,
 )
 from .widgets import (
+    RECOVERY_DEGREES,
+    RECOVERY_N,
+    planted_recovery_widget,
     planted_scale_widget,
     rescal_fit_widget,
     top_predictions_widget,

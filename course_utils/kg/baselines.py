@@ -74,6 +74,8 @@ class PathFeatureModel(_DenseScoreModel):
     slices : list of K (n, n) arrays or sparse matrices (training tensor)
     alpha : float, > 0
         Ridge penalty.
+    max_length : {1, 2}
+        Longest path type used as a feature (1: only the other relations and the inverses).
 
     Attributes
     ----------
@@ -85,11 +87,12 @@ class PathFeatureModel(_DenseScoreModel):
         ``"r"`` / ``"r⁻¹"`` for length-1 and ``"r1·r2"`` for length-2 paths, then ``"bias"``.
     """
 
-    def __init__(self, slices: Sequence, alpha: float = 1.0, relation_names: Sequence[str] | None = None):
+    def __init__(self, slices: Sequence, alpha: float = 1.0, relation_names: Sequence[str] | None = None,
+                 max_length: int = 2):
         with single_threaded_blas():
-            self._fit(slices, alpha, relation_names)
+            self._fit(slices, alpha, relation_names, check_int(max_length, "max_length", minimum=1, maximum=2))
 
-    def _fit(self, slices, alpha, relation_names) -> None:
+    def _fit(self, slices, alpha, relation_names, max_length=2) -> None:
         alpha = check_float(alpha, "alpha", gt=0)
         X = check_slices(slices)
         K, n = len(X), X[0].shape[0]
@@ -103,7 +106,7 @@ class PathFeatureModel(_DenseScoreModel):
         step_names = names + [f"{a}⁻¹" for a in names]
         cols = [M.reshape(1, n * n) for M in steps]   # sparse row vectors, one per feature
         fnames = list(step_names)
-        for a in range(2 * K):
+        for a in range(2 * K if max_length >= 2 else 0):
             for b in range(2 * K):
                 P = (steps[a] @ steps[b]).tocsr()
                 P.data = np.log1p(P.data)
@@ -112,23 +115,42 @@ class PathFeatureModel(_DenseScoreModel):
         cols.append(sp.csr_matrix(np.ones((1, n * n))))
         fnames.append("bias")
         F = sp.vstack(cols).T.tocsr()                  # (n², p), sparse
-        gram = (F.T @ F).toarray()
+        self._F, self._gram, self._D = F, (F.T @ F).toarray(), D
+        self._Fty = [np.asarray(F.T @ Dk.reshape(n * n, 1).toarray()).ravel() for Dk in D]
+        self.feature_names = fnames
+        self._solve(alpha)
+
+    def _solve(self, alpha: float) -> None:
+        F, gram = self._F, self._gram
+        K, n = len(self._D), self._D[0].shape[0]
+        self.alpha = alpha
         self.S = np.zeros((K, n, n))
         self.weights = []
-        self.feature_names = fnames
         for k in range(K):
             keep = np.ones(F.shape[1], dtype=bool)
             keep[k] = False  # the relation's own edge is the label
             w = np.zeros(F.shape[1])
             Gk = gram[np.ix_(keep, keep)] + alpha * np.eye(int(keep.sum()))
-            w[keep] = np.linalg.solve(Gk, np.asarray(F.T @ D[k].reshape(n * n, 1).toarray()).ravel()[keep])
+            w[keep] = np.linalg.solve(Gk, self._Fty[k][keep])
             self.weights.append(w)
             self.S[k] = (F @ w).reshape(n, n)
 
+    def with_alpha(self, alpha: float) -> "PathFeatureModel":
+        """The same features refitted with another ridge penalty (no recount of the paths)."""
+        import copy
 
-def path_feature_fitter(alpha: float = 1.0) -> Callable[[list], PathFeatureModel]:
-    """A ``fit(train_slices) -> PathFeatureModel`` function for :func:`kfold_link_prediction`."""
-    return lambda train: PathFeatureModel(train, alpha=alpha)
+        new = copy.copy(self)
+        with single_threaded_blas():
+            new._solve(check_float(alpha, "alpha", gt=0))
+        return new
+
+
+def path_feature_fitter(alpha: float = 1.0, max_length: int = 2) -> Callable[[list], PathFeatureModel]:
+    """A ``fit(train_slices) -> PathFeatureModel`` function for :func:`kfold_link_prediction`.
+
+    ``max_length = 1`` keeps only the length-1 paths (the other relations and the inverses): the
+    feature set for graphs with many relations (Nations: 2K = 110 steps would give 12,100 length-2 types)."""
+    return lambda train: PathFeatureModel(train, alpha=alpha, max_length=max_length)
 
 
 def common_neighbours_fitter() -> Callable[[list], CommonNeighboursModel]:

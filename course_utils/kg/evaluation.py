@@ -178,7 +178,8 @@ def filtered_ranks(model, test_triples, known_triples, side: str = "both", tie_r
     side : {"object", "subject", "both"}
         Rank the object of ``(s, k, ?)``, the subject of ``(?, k, o)``, or both (2m ranks).
     tie_rtol : float
-        Passed to :func:`filtered_rank`.
+        Scores are snapped with :func:`snap_ties` on the grid of the whole relation (``rtol`` times the
+        largest |score| of ``model.reconstruct(k)``) when the model has ``reconstruct``, else per query.
 
     Returns
     -------
@@ -192,13 +193,26 @@ def filtered_ranks(model, test_triples, known_triples, side: str = "both", tie_r
     for s, p, o in known.tolist():
         by_sp.setdefault((s, p), []).append(o)
         by_po.setdefault((p, o), []).append(s)
+    scales: dict[int, float] = {}
+
+    def snapped(scores, k):
+        # Snap on the grid of the whole relation (its largest |score|), not of the query: a query the
+        # model has no evidence for gets only rounding noise (~1e-17), which snapped relative to its
+        # own maximum would still be ordered by the BLAS kernel. Models without ``reconstruct``: per query.
+        if tie_rtol == 0 or not hasattr(model, "reconstruct"):
+            return snap_ties(scores, tie_rtol)
+        if k not in scales:
+            R = model.reconstruct(k)
+            scales[k] = float(np.max(np.abs(R.toarray() if sp.issparse(R) else R)))
+        return snap_ties(scores, tie_rtol, scale=scales[k]) if scales[k] > 0 else np.zeros(np.size(scores))
+
     ranks = []
     if side in ("object", "both"):
         for s, p, o in test.tolist():
-            ranks.append(filtered_rank(model.objects(s, p), o, by_sp.get((s, p), ()), tie_rtol))
+            ranks.append(filtered_rank(snapped(model.objects(s, p), p), o, by_sp.get((s, p), ()), 0.0))
     if side in ("subject", "both"):
         for s, p, o in test.tolist():
-            ranks.append(filtered_rank(model.subjects(p, o), s, by_po.get((p, o), ()), tie_rtol))
+            ranks.append(filtered_rank(snapped(model.subjects(p, o), p), s, by_po.get((p, o), ()), 0.0))
     return np.asarray(ranks, dtype=float)
 
 

@@ -107,17 +107,22 @@ def draw_tensor_slices(kg: KnowledgeGraph, slices: Sequence | None = None, axes:
     bounds = [i for i in range(1, kg.n_entities) if types[i] != types[i - 1]]
     for k, (Xk, ax) in enumerate(zip(X, axes)):
         ax.clear()
-        ax.spy(Xk, markersize=markersize, color=RELATION_COLORS.get(kg.relations[k], COLORS[k % len(COLORS)]))
+        nnz = Xk.nnz if sp.issparse(Xk) else int(np.count_nonzero(Xk))
+        ms = markersize if nnz >= 20 else 3 * markersize   # a handful of facts (sequelOf) must stay visible
+        ax.spy(Xk, markersize=ms, color=RELATION_COLORS.get(kg.relations[k], COLORS[k % len(COLORS)]))
         for b in bounds:
             ax.axhline(b - 0.5, color="grey", lw=0.6, alpha=0.6)
             ax.axvline(b - 0.5, color="grey", lw=0.6, alpha=0.6)
-        nnz = Xk.nnz if sp.issparse(Xk) else int(np.count_nonzero(Xk))
         ax.set_title(f"{kg.relations[k]} ({nnz})", fontsize=13)
         edges = [0, *bounds, kg.n_entities]
         centres = [(a + b) / 2 - 0.5 for a, b in zip(edges[:-1], edges[1:])]
-        short = [types[a][:4] for a in edges[:-1]]
-        ax.set_xticks(centres, short, fontsize=9, rotation=90)
-        ax.set_yticks(centres, short, fontsize=9)
+        short = [types[a] for a in edges[:-1]]
+        ncols = getattr(ax.get_subplotspec(), "get_gridspec", lambda: None)() if ax.get_subplotspec() else None
+        ncols = ncols.ncols if ncols is not None else 1
+        nrows_total = (len(axes) + ncols - 1) // ncols
+        ax.set_xticks(centres, short if k // ncols == nrows_total - 1 else [], fontsize=12, rotation=45, ha="right",
+                      rotation_mode="anchor")
+        ax.set_yticks(centres, short if k % ncols == 0 else [], fontsize=12)
         ax.tick_params(length=0, labeltop=False, labelbottom=True)
         ax.grid(False)
     for ax in axes[len(X):]:
@@ -141,16 +146,63 @@ def draw_fit_history(histories: dict, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def draw_reconstruction(matrix: np.ndarray, title: str = "", ax: Axes | None = None, vmax: float = 1.0) -> Axes:
-    """A slice or its reconstruction ``A R_k Aᵀ`` as a heat map (diverging colours, fixed range)."""
+def relation_block(kg: KnowledgeGraph, relation: str) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (entities of the relation's domain type) and columns (its range type) of a movie-graph slice."""
+    from course_utils.kg.graph import MOVIE_SCHEMA
+
+    types = np.array(entity_types(kg))
+    dom, rng = MOVIE_SCHEMA[relation]
+    return np.flatnonzero(types == dom), np.flatnonzero(types == rng)
+
+
+def draw_reconstruction(matrix: np.ndarray, title: str = "", ax: Axes | None = None, vmax: float = 1.0,
+                        block: tuple | None = None, colorbar: bool = False) -> Axes:
+    """A slice or its reconstruction ``A R_k Aᵀ`` as a heat map (diverging colours, fixed range).
+
+    ``block = (rows, cols)`` crops to the relation's domain x range (:func:`relation_block`); the image
+    fills the axes (fixed extent), so that slices of other block shapes can replace it in place."""
     ax = get_ax(ax)
     M = matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix)
-    ax.imshow(M, cmap=DIVERGING_CMAP, vmin=-vmax, vmax=vmax, interpolation="nearest")
+    if block is not None:
+        M = M[np.ix_(block[0], block[1])]
+    im = ax.imshow(M, cmap=DIVERGING_CMAP, vmin=-vmax, vmax=vmax, interpolation="nearest", aspect="auto",
+                   extent=(0, 1, 1, 0))
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="score")
     ax.set_title(title, fontsize=13)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
     return ax
+
+
+#: Films labelled in the embedding plot (the franchises the lecture names), with short labels.
+EMBEDDING_LABELS = {"Star_Wars": "Star Wars", "The_Empire_Strikes_Back": "Empire Strikes Back",
+                    "The_Godfather": "Godfather", "The_Godfather_Part_II": "Godfather II",
+                    "The_Terminator": "Terminator", "Terminator_2_Judgment_Day": "Terminator 2",
+                    "Star_Trek_2009": "Star Trek (2009)", "Star_Trek_II_The_Wrath_of_Khan": "Star Trek II",
+                    "Star_Trek_Into_Darkness": "Into Darkness", "Raiders_of_the_Lost_Ark": "Raiders (Indy)",
+                    "Indiana_Jones_and_the_Last_Crusade": "Last Crusade (Indy)", "Alien": "Alien", "Aliens": "Aliens"}
+
+
+def _annotate_apart(ax: Axes, labels: list, fontsize: int = 12) -> None:
+    """Label points (``[(text, (x, y))]``), moving a label down in steps of one line while its box (estimated in
+    pixels) would overlap a label placed before; a thin line joins a moved label to its point."""
+    fig = ax.figure
+    pt = 72.0 / fig.dpi                        # work in points: the same at every savefig dpi
+    line, char = fontsize * 1.2, fontsize * 0.55
+    placed: list[tuple[float, float, float]] = []
+    for text, (x, y) in sorted(labels, key=lambda t: -t[1][1]):
+        px, py = ax.transData.transform((x, y)) * pt
+        x0, x1 = px + 5, px + 5 + char * len(text)
+        dy = 0.0
+        for step in (0, -1, 1, -2, 2, -3, 3, -4, 4):
+            dy = step * line
+            if not any(a < x1 and x0 < b and abs((py + dy) - c) < line for a, b, c in placed):
+                break
+        placed.append((x0, x1, py + dy))
+        ax.annotate(text, (x, y), xytext=(5, dy), textcoords="offset points", fontsize=fontsize, va="center",
+                    arrowprops=dict(arrowstyle="-", color="grey", lw=0.6) if dy else None)
 
 
 def draw_embeddings(kg: KnowledgeGraph, A: np.ndarray, entity_type: str | None = "film",
@@ -161,7 +213,7 @@ def draw_embeddings(kg: KnowledgeGraph, A: np.ndarray, entity_type: str | None =
     ----------
     entity_type : str or None
         Draw only entities of this type (default films, labelled), or all types (None).
-    annotate : names to label (default: all drawn entities if at most 40)
+    annotate : names to label (default for films: the franchises of :data:`EMBEDDING_LABELS`; others unlabelled)
     """
     ax = get_ax(ax, figsize=(9, 7))
     types = np.array(entity_types(kg))
@@ -173,12 +225,16 @@ def draw_embeddings(kg: KnowledgeGraph, A: np.ndarray, entity_type: str | None =
         m = types[idx] == ty
         if m.any():
             ax.scatter(P[m, 0], P[m, 1], s=45, color=TYPE_COLORS[ty], label=ty, alpha=0.85, edgecolor="white")
-    names = [kg.entities[i] for i in idx] if annotate is None and idx.size <= 40 else list(annotate or ())
+    if annotate is None:
+        names = [e for e in EMBEDDING_LABELS if e in kg.entities] if entity_type == "film" else []
+    else:
+        names = list(annotate)
     pos = {int(i): k for k, i in enumerate(idx)}
-    for name in names:
-        i = kg.entity_index(name)
-        if i in pos:
-            ax.annotate(kg.label(i)[:22], P[pos[i]], xytext=(4, 3), textcoords="offset points", fontsize=9)
+    span = np.ptp(P, axis=0)
+    ax.set_xlim(P[:, 0].min() - 0.05 * span[0], P[:, 0].max() + 0.4 * span[0])   # room for labels on the right
+    ax.set_ylim(P[:, 1].min() - 0.15 * span[1], P[:, 1].max() + 0.1 * span[1])
+    _annotate_apart(ax, [(EMBEDDING_LABELS.get(nm, nm.replace("_", " ")), P[pos[kg.entity_index(nm)]])
+                         for nm in names if kg.entity_index(nm) in pos])
     ax.set_xlabel("principal axis 1")
     ax.set_ylabel("principal axis 2")
     if entity_type is None:

@@ -14,7 +14,16 @@ def single_threaded_blas():
 
     ALS multiplies small r x r and n x r matrices; on a shared machine BLAS threads spend
     more time waiting for each other than computing (a 150 x 150 solve went from ~15 ms to
-    ~1 ms on the course machine)."""
+    ~1 ms on the course machine).
+
+    While a :class:`~course_utils.core.background.Prefetcher` holds the process-wide, reference-counted
+    one-thread pin of ``course_utils.core.background``, BLAS already runs on one thread and this returns a
+    no-op context (read-only use of the pin's counter): no per-call threadpoolctl limit is entered, so
+    nothing can restore a limit under the pin's feet."""
+    from course_utils.core import background
+
+    if getattr(background, "_PIN_COUNT", 0) > 0:
+        return contextlib.nullcontext()
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
