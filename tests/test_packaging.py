@@ -26,7 +26,8 @@ def test_the_wheel_holds_every_subpackage_and_the_data(wheel):
         assert f"course_utils/{package}/__init__.py" in names, f"{package} is missing from the wheel"
     source = {p.relative_to(REPO).as_posix() for p in (REPO / "course_utils").rglob("*.py")}
     assert source <= names, f"modules missing from the wheel: {sorted(source - names)}"
-    for data in ("movies_kg.tsv", "python_reference_sentences.txt", "README.md"):
+    for data in ("movies_kg.tsv", "python_reference_sentences.txt", "README.md",
+                 *(f"kg/{name}/{split}.txt" for name in ("nations", "umls") for split in ("train", "valid", "test"))):
         assert f"course_utils/data/{data}" in names
 
 
