@@ -510,8 +510,13 @@ def wait_kernel_quiet(page, quiet_ms: int = 400, timeout_ms: int = OUTPUT_TIMEOU
         }""", arg=quiet_ms, timeout=timeout_ms, polling=100)
 
 
-def notebook_image_count(page) -> int:
-    return page.evaluate("() => document.querySelectorAll('.jp-Notebook .jp-OutputArea img').length")
+def stacked_plots(page) -> list[int]:
+    """Output areas (their order among the rendered ones) that hold a live figure and more than its one
+    picture: a plot stacked below the widget. Counted per output area, not over the notebook: JupyterLab
+    renders only the cells near the viewport, so a notebook-wide image count depends on the scrolling."""
+    return page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .jp-OutputArea')]
+        .map((area, i) => [i, area.querySelectorAll('.live-figure').length, area.querySelectorAll('img').length])
+        .filter(([i, live, imgs]) => live > 0 && imgs > live).map(([i]) => i)""")
 
 
 def screenshot_notebook(page, path: str | Path, max_height: int = 15000) -> None:
