@@ -213,12 +213,15 @@ def test_the_initializer_runs_once_and_pins_blas_for_the_process_until_close(mon
     assert len({thread for thread, _ in seen}) == 1         # every key in the one worker thread
     assert all(all(n == 1 for n in threads) for _, threads in seen)
     assert all(n == 1 for n in blas_threads())              # process-wide: the foreground too
+    assert background.blas_pinned()
     q.plan([8])
     assert q.wait(TIMEOUT) and inits == [1, 1]
     p.close()
     assert all(n == 1 for n in blas_threads())              # q still holds the pin
+    assert background.blas_pinned()
     q.close()
     assert blas_threads() == original                       # the last one restores the limits
+    assert not background.blas_pinned()
     unpinned = Prefetcher(fn, limit_blas=False)
     unpinned.plan([9])
     assert unpinned.wait(TIMEOUT) and seen[-1][1] == original

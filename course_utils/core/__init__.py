@@ -18,6 +18,7 @@ timing       ``median_time``, ``time_call``, ``peak_allocated_bytes``
 """
 from .background import (
     Prefetcher,
+    blas_pinned,
     nearest_first,
 )
 from .blit import (

@@ -84,6 +84,16 @@ def _pin_blas() -> bool:
         return True
 
 
+def blas_pinned() -> bool:
+    """True while some :class:`Prefetcher` holds the process-wide one-thread BLAS pin.
+
+    Code that would enter its own per-call ``threadpool_limits`` (``kg.tensor.single_threaded_blas``)
+    asks this first: under the pin BLAS already runs on one thread, and a per-call limit left later
+    would restore the original limits under the pin's feet."""
+    with _PIN_LOCK:
+        return _PIN_COUNT > 0
+
+
 def _unpin_blas() -> None:
     """Release one hold on the pin; the last holder restores the original limits.
 
