@@ -97,17 +97,23 @@ def test_favor_table_baseline_claims():
     assert t.row_max_median < 3 / 512  # nearly uniform
 
 
-def test_stabilisation_prevents_overflow_not_variance():
-    """'Stabilisation prevents overflow, not variance: the output is finite but wrong (worse than the mean of V).'"""
+def test_stabilisation_prevents_underflow_not_variance():
+    """'Stabilisation prevents the underflow to 0/0, not variance: the output is finite but wrong (worse than the mean
+    of V).' and 'The exponent is at most ‖ω‖²/2, so positive features hardly ever overflow; what fails is underflow'."""
     c = P.compute_large_logit_check(L=64, d=16, m=32, logit=2000.0, seed=6)
     assert c.underflowed_rows == 64 and c.all_finite
     assert c.relative_error > c.baseline_error
     assert c.argmax_agreement < 0.5
+    # ωᵀx − ‖x‖²/2 ≤ ‖ω‖²/2 for every x (complete the square)
+    rng = np.random.default_rng(0)
+    omega, X = rng.standard_normal((64, 16)), 50 * rng.standard_normal((200, 16))
+    expo = X @ omega.T - 0.5 * np.sum(X * X, axis=1, keepdims=True)
+    assert np.all(expo <= 0.5 * np.sum(omega * omega, axis=1)[None, :] + 1e-9)
 
 
 def test_when_each_kind_wins():
-    """'Small logits: the trigonometric estimator wins. Large logits: trig many negative weights and errors far above
-    the mean-of-V baseline, while positive features stay below it.'"""
+    """'Small logits: the trigonometric estimator wins. Large logits: trigonometric features produce many negative
+    weights and errors far above the mean-of-V baseline. Positive features do better than that baseline'."""
     k = P.compute_kind_comparison((0.25, 0.5, 0.7, 1.0, 1.5, 2.0), m=64, n_seeds=9)
     low, high = k.sharpness <= 0.7, k.sharpness >= 1.5
     assert np.all(k.errors["trig"][low] < k.errors["positive"][low])
@@ -215,3 +221,62 @@ def test_lemma2_widget_norm_claims():
     assert large["positive"][0] < 0.2 and large["positive"][-1] > 10 * small["positive"][-1]
     for kind in P.KINDS:  # every curve of the slider range is inside the fixed axis (clipped only at its top)
         assert np.all(large[kind] <= widgets.LEMMA2_YLIM[1]) and np.all(small[kind] >= widgets.LEMMA2_YLIM[0])
+
+
+# ----------------------------------------------------------------------------- expert-read corrections (second pass)
+def test_small_norm_expansions_of_lemma_2():
+    """Cell "When does which kind win": "Expanding Lemma 2 there, MSE_trig ≈ ‖x−y‖⁴/(2m) (second order) while
+    MSE₊ ≈ ‖x+y‖²/m (first order): the trigonometric estimator wins. (SM near 1 alone is not the reason: large
+    orthogonal x, y also give SM = 1, and there trig is bad.)" """
+    rng = np.random.default_rng(0)
+    m = 8
+    for eps in (1e-2, 1e-3):
+        x, y = eps * rng.standard_normal(6), eps * rng.standard_normal(6)
+        trig, pos = P.kernel_estimator_mse(x, y, m, "trig"), P.kernel_estimator_mse(x, y, m, "positive")
+        assert trig == pytest.approx(np.sum((x - y) ** 2) ** 2 / (2 * m), rel=20 * eps)
+        assert pos == pytest.approx(np.sum((x + y) ** 2) / m, rel=20 * eps)
+        assert trig < pos
+    x, y = np.zeros(6), np.zeros(6)
+    x[0], y[1] = 2.0, 2.0  # orthogonal, ||x|| = ||y|| = 2: SM = 1
+    trig, pos = P.kernel_estimator_mse(x, y, m, "trig"), P.kernel_estimator_mse(x, y, m, "positive")
+    assert np.exp(x @ y) == 1.0 and trig > 100  # an RMSE over 13 times the value 1 being estimated
+
+
+def test_relu_limit_is_the_arc_cosine_kernel():
+    """ReLU features "level off at their m → ∞ error (printed above)": 0.070 causal at sharpness 0.7 (vs 0.096 at
+    m = 256, below positive's 0.13), 0.456 and 0.874 bidirectional at sharpness 0.25 and 2.0; the limit is the
+    arc-cosine kernel, which ReLU features with large m approach."""
+    assert round(P.relu_limit_error(0.7, causal=True), 3) == 0.070
+    assert round(P.relu_limit_error(0.25), 3) == 0.456
+    assert round(P.relu_limit_error(2.0), 3) == 0.874
+    # Monte Carlo with many features approaches the limit (error of the kernel estimate ~ 1/sqrt(m))
+    Q, K, V = P.demo_qkv(32, 16, sharpness=0.7)
+    lim = P.relu_kernel_attention(Q, K, V, causal=True)
+    omega = P.gaussian_random_matrix(1 << 16, 16, orthogonal=False, rng=np.random.default_rng(0))
+    mc = P.favor_attention(Q, K, V, omega=omega, kind="relu", causal=True)
+    assert P.relative_error(mc, lim) < 0.02
+    pos = P.compute_favor_error_curve("positive", True, True, m_values=(256,), n_seeds=25).errors[0]
+    relu = P.compute_favor_error_curve("relu", True, True, m_values=(256,), n_seeds=25).errors[0]
+    assert relu < pos
+
+
+def test_positive_features_not_usable_at_sharpness_2():
+    """"Positive features do better than that baseline (printed above), but they are not usable at sharpness 2.0,
+    even with m = 4096." """
+    for m, hi in ((64, 0.95), (4096, 0.8)):
+        c = P.compute_favor_error_curve("positive", True, False, m_values=(m,), n_seeds=9, sharpness=2.0)
+        assert c.upper_quartile[0] < c.baseline_error and c.errors[0] > 0.5 and c.errors[0] < hi
+
+
+def test_float32_favor_rounding_error_small():
+    """"Its rounding error against the float64 FAVOR+ (same features; checked below) is far below FAVOR+'s
+    Monte-Carlo error." """
+    e = P.compute_float32_error(L=2048, d=64, m=256)
+    assert e["bidirectional"] < 1e-5 and e["causal"] < 1e-5
+
+
+def test_error_vs_m_slope_flatter_than_inverse_sqrt():
+    """"The fitted slope (printed above) is flatter than the 1/√m (−0.5) of Lemma 2's asymptotic rate"."""
+    evm = P.compute_error_vs_m((16, 64, 256, 1024), L=256, d=64, scale=0.25, n_draws=4)
+    slope = np.polyfit(np.log(evm.m_values), np.log(evm.errors), 1)[0]
+    assert -0.45 < slope < -0.25

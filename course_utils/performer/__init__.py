@@ -88,6 +88,8 @@ from .favor_experiments import (
     demo_qkv,
     independent_qkv,
     mean_value_baseline,
+    relu_kernel_attention,
+    relu_limit_error,
 )
 from .features import (
     KINDS,
@@ -137,8 +139,10 @@ from .plots import (
 )
 from .timing import (
     AttentionCost,
+    compute_float32_error,
     fit_exponent,
     measure_attention_cost,
+    measure_favor_seconds,
     measure_floor_ratio,
     median_time,
     peak_allocated_bytes,

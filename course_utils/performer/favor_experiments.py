@@ -329,3 +329,26 @@ def compute_qr_sign_bias(*, d: int = 64, m: int = 256, x_norm: float = 0.5, n_tr
         res[fix] = (float(est.mean()), float(est.std(ddof=1) / math.sqrt(n_trials)))
     return QRSignBias(d, m, x_norm, math.exp(x_norm**2), *res[False], *res[True], n_trials)
 
+
+
+# ----------------------------------------------------------------------------- ReLU features: the m → ∞ limit
+def relu_kernel_attention(Q, K, V, *, causal: bool = False) -> np.ndarray:
+    """The m → ∞ limit of ReLU-feature attention: the arc-cosine kernel of order 1 replaces exp.
+
+    E[max(0, ωᵀq)·max(0, ωᵀk)] = ‖q‖‖k‖(sin θ + (π − θ) cos θ)/(2π) for ω ~ N(0, I) (Cho & Saul 2009); the scale
+    d^(−¼) and 1/m cancel in the row normalisation.
+    """
+    Q, K, V = (np.asarray(a, dtype=float) for a in (Q, K, V))
+    nq, nk = np.linalg.norm(Q, axis=1), np.linalg.norm(K, axis=1)
+    cos = np.clip((Q @ K.T) / np.outer(nq, nk), -1.0, 1.0)
+    theta = np.arccos(cos)
+    W = np.outer(nq, nk) * (np.sin(theta) + (np.pi - theta) * cos) / (2 * np.pi)
+    if causal:
+        W = np.tril(W)
+    return (W @ V) / W.sum(axis=1, keepdims=True)
+
+
+def relu_limit_error(sharpness: float = 0.7, *, causal: bool = False, L: int = 32, d: int = 16) -> float:
+    """Relative output error against softmax of ReLU features with infinitely many features (demo_qkv data)."""
+    Q, K, V = demo_qkv(L, d, sharpness=float(sharpness))
+    return relative_error(relu_kernel_attention(Q, K, V, causal=causal), exact_attention(Q, K, V, causal=causal))

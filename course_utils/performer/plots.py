@@ -106,10 +106,19 @@ def draw_rff_error(result: RFFError, ax: Axes | None = None, *, current_m: int |
 
 
 def draw_kernel_matrix(K: np.ndarray, ax: Axes | None = None, *, title: str = "", vmin: float = -0.2,
-                       vmax: float = 1.0) -> Axes:
-    """Heatmap of a kernel (or attention) matrix with a fixed colour range (no colour bar)."""
+                       vmax: float = 1.0, signed: bool = False, colorbar: bool = False) -> Axes:
+    """Heatmap of a kernel (or attention) matrix with a fixed colour range.
+
+    ``signed``: a diverging map centred on 0 over [−vmax, vmax] (for estimates that can be negative);
+    ``colorbar``: draw a colour bar next to the axes.
+    """
     ax = get_ax(ax)
-    ax.imshow(K, cmap=SEQUENTIAL_CMAP, vmin=vmin, vmax=vmax, interpolation="nearest")
+    if signed:
+        im = ax.imshow(K, cmap=DIVERGING_CMAP, vmin=-vmax, vmax=vmax, interpolation="nearest")
+    else:
+        im = ax.imshow(K, cmap=SEQUENTIAL_CMAP, vmin=vmin, vmax=vmax, interpolation="nearest")
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, shrink=0.8)
     ax.set_title(title)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -233,7 +242,7 @@ def draw_kind_comparison(res: KindComparison, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def draw_scaling(L, seconds: dict, ax: Axes | None = None, *, fit_from: int | None = None) -> Axes:
+def draw_scaling(L, seconds: dict, ax: Axes | None = None, *, fit_from: int | dict | None = None) -> Axes:
     """Time against L (log-log) per method, with fitted exponents in the legend and ∝ L, ∝ L² guides."""
     from course_utils.performer.timing import fit_exponent
 
@@ -241,14 +250,19 @@ def draw_scaling(L, seconds: dict, ax: Axes | None = None, *, fit_from: int | No
     L = np.asarray(L, dtype=float)
     styles = {"exact": ("o-", PALETTE["vermillion"]), "FAVOR+": ("s-", PALETTE["blue"]),
               "causal FAVOR+": ("^--", PALETTE["green"])}
+    series = {}  # a value may be (L of its own, seconds): FAVOR+ is timed to larger L than exact attention
     for name, t in seconds.items():
+        Ls, ts = (t if isinstance(t, tuple) else (L, t))
+        series[name] = (np.asarray(Ls, dtype=float), np.asarray(ts, dtype=float))
+    L = np.unique(np.concatenate([Ls for Ls, _ in series.values()]))
+    for name, (Ls, ts) in series.items():
         fmt, color = styles.get(name, ("d-", PALETTE["black"]))
-        slope = fit_exponent(L, t, L_min=fit_from)
-        ax.loglog(L, np.asarray(t) * 1e3, fmt, color=color, label=f"{name}: fitted exponent {slope:.2f}")
-    t_ref = np.asarray(next(iter(seconds.values())))[-1] * 1e3
-    ax.loglog(L, t_ref * (L / L[-1]) ** 2, ":", color=PALETTE["black"], label=r"$\propto L^2$")
-    t_lin = np.asarray(list(seconds.values())[-1])[-1] * 1e3
-    ax.loglog(L, t_lin * (L / L[-1]), "-.", color="0.5", label=r"$\propto L$")
+        slope = fit_exponent(Ls, ts, L_min=fit_from.get(name) if isinstance(fit_from, dict) else fit_from)
+        ax.loglog(Ls, ts * 1e3, fmt, color=color, label=f"{name}: fitted exponent {slope:.2f}")
+    L_q, t_q = next(iter(series.values()))
+    ax.loglog(L_q, t_q[-1] * 1e3 * (L_q / L_q[-1]) ** 2, ":", color=PALETTE["black"], label=r"$\propto L^2$")
+    L_l, t_l = list(series.values())[-1]
+    ax.loglog(L_l, t_l[-1] * 1e3 * (L_l / L_l[-1]), "-.", color="0.5", label=r"$\propto L$")
     _label_L_axis(ax, L.astype(int))
     ax.set(xlabel="sequence length L", ylabel="median time (ms)")
     ax.legend(fontsize=11)

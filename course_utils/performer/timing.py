@@ -114,3 +114,41 @@ def measure_floor_ratio(L: int = 4096, *, d: int = 64, m: int = 256, repeats: in
         for k, f in fns.items():  # round-robin: a burst of load hits all three alike
             times[k].append(median_time(f, 1, 0))
     return {k: float(np.median(v)) for k, v in times.items()}
+
+
+def measure_favor_seconds(L_values, *, d: int = 64, m: int = 256, repeats: int = 3, seed: int = 0,
+                          threads: int | None = 1) -> np.ndarray:
+    """Median seconds of bidirectional FAVOR+ alone for each L (machine-dependent, never asserted)."""
+    if threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=check_int(threads, "threads", minimum=1)):
+            return measure_favor_seconds(L_values, d=d, m=m, repeats=repeats, seed=seed, threads=None)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    d, m, repeats = check_int(d, "d", minimum=1), _check_m(m), check_int(repeats, "repeats", minimum=1)
+    omega = gaussian_random_matrix(m, d, orthogonal=True, rng=rng)
+    out = []
+    for L in as_finite_array(L_values, "L_values", ndim=1).astype(int).tolist():
+        Q, K, V = (0.5 * rng.standard_normal((L, d)) for _ in range(3))
+        out.append(median_time(lambda Q=Q, K=K, V=V: favor_attention(Q, K, V, omega=omega), repeats, 1))
+    return np.asarray(out)
+
+
+def compute_float32_error(L: int = 2048, *, d: int = 64, m: int = 256, seed: int = 0, timed: bool = False) -> dict:
+    """Relative output difference ‖out32 − out64‖/‖out64‖ of float32 vs float64 FAVOR+ on the same inputs and
+    features (bidirectional and causal); with ``timed`` also the median seconds (float64, float32, bidirectional,
+    machine-dependent, never asserted)."""
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    L, d, m = check_int(L, "L", minimum=1), check_int(d, "d", minimum=1), _check_m(m)
+    Q, K, V = (0.5 * rng.standard_normal((L, d)) for _ in range(3))
+    omega = gaussian_random_matrix(m, d, orthogonal=True, rng=rng)
+    Q32, K32, V32 = (a.astype(np.float32) for a in (Q, K, V))
+    out = {}
+    for name, causal in (("bidirectional", False), ("causal", True)):
+        a = favor_attention(Q, K, V, omega=omega, causal=causal)
+        b = favor_attention(Q32, K32, V32, omega=omega, causal=causal)
+        out[name] = float(np.linalg.norm(b.astype(float) - a) / np.linalg.norm(a))
+    if check_bool(timed, "timed"):
+        out["seconds"] = (median_time(lambda: favor_attention(Q, K, V, omega=omega), 3, 1),
+                          median_time(lambda: favor_attention(Q32, K32, V32, omega=omega), 3, 1))
+    return out

@@ -46,8 +46,8 @@ def rff_widget() -> LiveFigure:
 
     def setup(axes, m=16.0):
         m = int(round(m))
-        draw_kernel_matrix(result.exact, axes[0], title="exact $K$")
-        draw_kernel_matrix(_rff_matrix(m)[0], axes[1], title="")
+        draw_kernel_matrix(result.exact, axes[0], title="exact $K$", signed=True, colorbar=True)
+        draw_kernel_matrix(_rff_matrix(m)[0], axes[1], title="", signed=True, colorbar=True)
         draw_rff_error(result, axes[2], current_m=m)
         return {"image": axes[1].images[0], "title": axes[1].title, "marker": axes[2].lines[-1],
                 "marker_label": axes[2].get_legend().get_texts()[-1]}
@@ -59,7 +59,7 @@ def rff_widget() -> LiveFigure:
         artists["title"].set_text(f"RFF $\\hat K$, m = {m}")
         artists["marker"].set_data([m], [float(np.interp(np.log(m), np.log(result.m_values), result.errors))])
         artists["marker_label"].set_text(f"m = {m}")
-        return f"m = {m}: relative error of this draw = {err:.3f}; colour range fixed to [−0.2, 1]"
+        return f"m = {m}: relative error of this draw = {err:.3f}; colours fixed to [−1, 1] (blue: negative)"
 
     # the labels do not change size with m: solve the layout once (a slider move then only redraws)
     return live_figure(update, {"m": log_slider(16, 0, 11, 1, base=2, description="features m", readout_format=".0f")},
