@@ -281,6 +281,7 @@ class KFoldResult:
     scores: np.ndarray
     labels: np.ndarray
     relation: np.ndarray
+    fold: np.ndarray | None = None   # fold index of each entry, shape (K·n²,)
 
     @property
     def mean(self) -> float:
@@ -298,6 +299,20 @@ class KFoldResult:
             m = self.relation == k
             if self.labels[m].any():
                 out[k] = auc_pr(self.scores[m], self.labels[m])
+        return out
+
+    def per_relation_folds(self) -> np.ndarray:
+        """AUC-PR of each relation within each fold, shape (n_folds, K) (NaN where a fold holds no positive)."""
+        if self.fold is None:
+            raise ValueError("fold is None: this result does not record the fold of each entry")
+        K, F = int(self.relation.max()) + 1, int(self.fold.max()) + 1
+        out = np.full((F, K), np.nan)
+        for f in range(F):
+            mf = self.fold == f
+            for k in range(K):
+                m = mf & (self.relation == k)
+                if self.labels[m].any():
+                    out[f, k] = auc_pr(self.scores[m], self.labels[m])
         return out
 
 
@@ -348,6 +363,7 @@ def kfold_link_prediction(
     folds = np.array_split(perm, n_folds)
     scores = np.zeros(total)
     fold_auc = np.zeros(n_folds)
+    fold_of = np.zeros(total, dtype=np.int16)
     iterator = folds
     if progress:
         from tqdm.auto import tqdm
@@ -362,12 +378,13 @@ def kfold_link_prediction(
         i, j = np.divmod(rest, n)
         sc = snap_ties(np.asarray(model.score_entries(k, i, j), dtype=float), tie_rtol)
         scores[held] = sc
+        fold_of[held] = f
         if labels[held].any():
             fold_auc[f] = auc_pr(sc, labels[held])
         else:
             fold_auc[f] = np.nan
     relation = np.repeat(np.arange(K), n * n)
-    return KFoldResult(fold_auc=fold_auc, scores=scores, labels=labels, relation=relation)
+    return KFoldResult(fold_auc=fold_auc, scores=scores, labels=labels, relation=relation, fold=fold_of)
 
 
 def rescal_fitter(rank: int, *, lambda_A: float = 0.0, lambda_R: float = 0.0, max_iter: int = 50,

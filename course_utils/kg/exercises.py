@@ -264,8 +264,8 @@ EX_APCODE = Exercise(
     checker=lambda f: compare_function(f, average_precision_reference, AP_CASES, rtol=1e-9, atol=1e-12,
                                        name="your average_precision", labels=AP_CASE_LABELS, traps=[
         (_ap_ignore_ties, "tied scores are one threshold: they enter the curve together, in no order."),
-        (_ap_trapezoid, "that is the trapezoid area, which is optimistic for PR curves; AP sums rectangles R_n − R_{n−1} high "
-                        "and P_n wide."),
+        (_ap_trapezoid, "that is the trapezoid area, which is optimistic for PR curves; AP sums rectangles R_n − R_{n−1} wide "
+                        "and P_n high."),
     ]),
     solution=(
         "```python\n"

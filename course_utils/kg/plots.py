@@ -262,7 +262,8 @@ def draw_pr_curves(results: dict, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def draw_relation_comparison(per_relation: dict, relations: Sequence[str], ax: Axes | None = None) -> Axes:
+def draw_relation_comparison(per_relation: dict, relations: Sequence[str], ax: Axes | None = None,
+                             ylabel: str = "held-out AUC-PR") -> Axes:
     """Grouped bars: held-out AUC-PR per relation for each model (``{model: array (K,)}``)."""
     ax = get_ax(ax, figsize=(11, 4.5))
     m = len(per_relation)
@@ -271,7 +272,7 @@ def draw_relation_comparison(per_relation: dict, relations: Sequence[str], ax: A
     for i, (label, vals) in enumerate(per_relation.items()):
         ax.bar(x + (i - (m - 1) / 2) * width, np.nan_to_num(vals), width, label=label, color=COLORS[i % len(COLORS)])
     ax.set_xticks(x, relations)
-    ax.set_ylabel("held-out AUC-PR")
+    ax.set_ylabel(ylabel)
     ax.set_ylim(0, 1)
     ax.legend(loc="upper right")
     return ax

@@ -23,7 +23,7 @@ def draw_lambda_sweep(result: LambdaSweep, ax: Axes | None = None) -> Axes:
     ax2.grid(False)
     lines = ax.get_lines() + ax2.get_lines()
     ax.legend(lines, [ln.get_label() for ln in lines], loc="lower left")
-    ax.set_title(f"rank {result.rank}: past the collapse every score is 0", fontsize=13)
+    ax.set_title(f"rank {result.rank}: past the collapse every score is < 1e-6", fontsize=13)
     return ax
 
 

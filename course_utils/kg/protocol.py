@@ -194,6 +194,7 @@ class LambdaSweep:
     norm_A: np.ndarray       # ‖A‖_F after the fit
     max_score: np.ndarray    # max |a_iᵀ R_k a_j| over the training tensor's non-zeros
     rank: int
+    random_mrr: float = float("nan")   # exact expected MRR of a random order on the same validation triples
 
 
 @functools.lru_cache(maxsize=4)
@@ -210,7 +211,8 @@ def compute_lambda_sweep(lams: tuple[float, ...] = (0.1, 0.3, 1.0, 1.5, 2.0, 2.5
         mrr.append(ranking_metrics(filtered_ranks(m, valid, g.triples))["MRR"])
         nA.append(float(np.linalg.norm(m.A)))
         mx.append(float(np.max(np.abs(m.score_entries(train[:, 1], train[:, 0], train[:, 2])))))
-    return LambdaSweep(np.asarray(lams), np.asarray(mrr), np.asarray(nA), np.asarray(mx), rank)
+    rnd = random_ranking_metrics(valid, g.triples, g.n_entities)["MRR"]
+    return LambdaSweep(np.asarray(lams), np.asarray(mrr), np.asarray(nA), np.asarray(mx), rank, rnd)
 
 
 @dataclass

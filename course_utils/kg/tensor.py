@@ -18,11 +18,11 @@ def single_threaded_blas():
 
     While a :class:`~course_utils.core.background.Prefetcher` holds the process-wide, reference-counted
     one-thread pin of ``course_utils.core.background``, BLAS already runs on one thread and this returns a
-    no-op context (read-only use of the pin's counter): no per-call threadpoolctl limit is entered, so
+    no-op context (``core.background.blas_pinned()``): no per-call threadpoolctl limit is entered, so
     nothing can restore a limit under the pin's feet."""
-    from course_utils.core import background
+    from course_utils.core.background import blas_pinned
 
-    if getattr(background, "_PIN_COUNT", 0) > 0:
+    if blas_pinned():
         return contextlib.nullcontext()
     try:
         from threadpoolctl import threadpool_limits
