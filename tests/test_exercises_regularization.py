@@ -36,13 +36,15 @@ def _alpha_max(X, y):
     return float(np.abs(X.T @ y).max() / len(y))
 
 
-SOLUTIONS = {"soft-threshold": [2, 0, 0.2, -1], "alpha-max": 2.1480, "l1-corner": [1, 0], "map-prior": "laplace",
+SOLUTIONS = {"soft-threshold": [2, 0, 0.2, -1], "alpha-max": 45.16, "l1-corner": [1, 0], "map-prior": 8,
              "code-soft-threshold": _soft, "code-ista-step": _ista_step, "code-lasso-cd": _lasso_cd,
              "code-alpha-max": _alpha_max, "map-correlation": "unchanged"}
 
 TRAPS = [
     ("soft-threshold", [1.5, -0.25, 0.6, -1.0], "ridge"),
-    ("alpha-max", 2.1480435755 * 442, "n = 442"),
+    ("alpha-max", 45.16003002 * 442, "n = 442"),
+    ("alpha-max", 2.1480435755, "unit-norm columns"),
+    ("map-prior", 4, "σ²/b"),
     ("l1-corner", [0.970, 0.243], "L2 ball"),
     ("code-soft-threshold", lambda z, tau: np.where(np.abs(z) > tau, z, 0.0), "hard thresholding"),
     ("code-soft-threshold", lambda z, tau: z - tau * np.sign(z), "clip at 0"),
@@ -90,3 +92,25 @@ def test_the_reference_lasso_agrees_with_ours_and_the_duplicated_column_case_is_
     w = code.lasso_cd_reference(X, y, 0.5)
     assert abs(w[1]) < 1e-9 and abs(w[0]) > 1.0
     np.testing.assert_allclose(soft_threshold([1.0, -3.0], 1.0), [0.0, -2.0])
+
+
+def _lasso_cd_reverse(X, y, alpha, n_sweeps=1000):
+    n, d = X.shape
+    w, r, c = np.zeros(d), y.astype(float).copy(), (X ** 2).sum(axis=0) / n
+    for _ in range(n_sweeps):
+        for j in reversed(range(d)):
+            u = X[:, j] @ r / n + c[j] * w[j]
+            new = _soft(u, alpha) / c[j]
+            r -= X[:, j] * (new - w[j])
+            w[j] = new
+    return w
+
+
+def test_a_correct_reverse_sweep_passes_the_duplicated_column_case(capsys):
+    """Solution of Exercise 6: "the checker accepts any same-sign split" — a correct coordinate descent that
+    sweeps in reverse puts the duplicated weight on the second copy and must pass."""
+    X, y, _ = lecture.diabetes_data()
+    dup = np.column_stack([X[:, 2], X[:, 2], X[:, 8]])
+    w = _lasso_cd_reverse(dup, y, 0.5)
+    assert abs(w[0]) < 1e-9 < w[1]                      # a different split from scikit-learn's
+    assert code.check_lasso_cd(_lasso_cd_reverse)

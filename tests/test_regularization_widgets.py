@@ -72,9 +72,9 @@ def test_lp_balls_for_every_slider_value():
 
 @pytest.mark.parametrize("exercise, right, wrong", [
     (ex.EX_SOFT_THRESHOLD, [2.0, 0.0, 0.2, -1.0], [1.5, -0.25, 0.6, -1.0]),
-    (ex.EX_ALPHA_MAX, 2.148043575529498, 2 * 2.148043575529498),
+    (ex.EX_ALPHA_MAX, 45.16003002046289, 2.148043575529498),
     (ex.EX_L1_CORNER, [1.0, 0.0], [2 / math.sqrt(4.25), 0.5 / math.sqrt(4.25)]),
-    (ex.EX_PRIOR, "laplace", "gaussian"),
+    (ex.EX_PRIOR, 8.0, 4.0),
 ], ids=lambda v: getattr(v, "key", None))
 def test_exercises_accept_solution_and_reject_wrong_answer_with_hint(exercise, right, wrong, capsys):
     assert exercise.check(right) is True
@@ -89,7 +89,8 @@ def test_exercises_accept_solution_and_reject_wrong_answer_with_hint(exercise, r
 def test_exercise_answers_are_the_math():
     np.testing.assert_allclose(ex._soft_expected(), [2.0, 0.0, 0.2, -1.0])
     X, y, _ = reg.diabetes_data()
-    assert ex._alpha_max_expected() == pytest.approx(np.abs(X.T @ y).max() / 442)
+    # Exercise 2 asks for the columns standardised to std 1 (X·√n): α_max scales with the columns
+    assert ex._alpha_max_expected() == pytest.approx(np.sqrt(442) * np.abs(X.T @ y).max() / 442)
     np.testing.assert_array_equal(ex._corner_expected(), [1.0, 0.0])
 
 

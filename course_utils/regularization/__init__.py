@@ -49,7 +49,9 @@ from .evidence import (
     CVSpread,
     ScalingEffect,
     basis_coefficients,
+    bias_variance,
     compute_cv_spread,
+    compute_fold_seed_spread,
     compute_scaling_effect,
     lasso_support_events,
     ridge_path_facts,
@@ -64,7 +66,8 @@ from .exercises import (
     EX_PRIOR,
     EX_SOFT_THRESHOLD,
     EXERCISES,
-    PRIOR_CHOICES,
+    PRIOR_B,
+    PRIOR_SIGMA,
     SOFT_THRESHOLD,
     SOFT_Z,
     check_alpha_max,
@@ -154,6 +157,8 @@ from .sparsity import (
     projected_gradient_l1,
     scaled_hessian,
     sparse_mask,
+    sparse_share,
+    sparse_share_identity,
 )
 from .widgets import (
     bayes_widget,

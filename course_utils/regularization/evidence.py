@@ -153,3 +153,88 @@ def basis_coefficients(degree: int = 9) -> tuple[np.ndarray, np.ndarray, float]:
     g = np.linspace(-1, 1, 401)
     diff = float(np.abs(np.polynomial.polynomial.polyval(g, mono) - np.polynomial.legendre.legval(g, leg)).max())
     return mono, leg, diff
+
+
+@dataclass
+class FoldSeedSpread:
+    """The lasso CV choice over several KFold shuffles, and paired (per-fold) differences for seed 0."""
+
+    seeds: tuple
+    best_alpha: tuple             # LassoCV's α per fold seed
+    best_nnz: tuple
+    one_se_nnz: tuple
+    dropped: tuple                # names of the features LassoCV's α drops, per seed
+    paired_one_se: tuple          # (mean, SE) over folds of MSE(one-SE α) - MSE(best α), seed 0
+    paired_seven: tuple           # (mean, SE) over folds of MSE(best 7-feature α) - MSE(best α), seed 0
+
+
+def _paired(fold: np.ndarray, i: int, b: int) -> tuple[float, float]:
+    d = fold[i] - fold[b]
+    return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
+
+
+@lru_cache(maxsize=1)
+def compute_fold_seed_spread(seeds: tuple = (0, 1, 2, 3, 4, 5)) -> FoldSeedSpread:
+    """LassoCV (same α grid, 5 folds) for each KFold shuffle seed: the chosen α, its support, the one-SE
+    support; and for seed 0 the paired fold-by-fold differences to the best α."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LassoCV
+    from sklearn.model_selection import KFold
+
+    res = compute_diabetes_paths()
+    X, y, names = diabetes_data()
+    best, nnz_b, nnz_1, dropped = [], [], [], []
+    nnz_grid = np.array([int(np.sum(lasso(X, y, a, tol=1e-10) != 0)) for a in res.alphas])
+    paired1 = paired7 = (np.nan, np.nan)
+    for seed in seeds:
+        folds = KFold(5, shuffle=True, random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            cv = LassoCV(alphas=res.alphas, cv=folds, tol=1e-8, max_iter=100_000).fit(X, y)
+        fold = np.asarray(cv.mse_path_)
+        mean, se = fold.mean(axis=1), fold.std(axis=1, ddof=1) / np.sqrt(fold.shape[1])
+        b = int(np.argmin(mean))
+        one = int(np.nonzero(mean <= mean[b] + se[b])[0][0])
+        best.append(float(cv.alphas_[b]))
+        nnz_b.append(int(nnz_grid[b]))
+        nnz_1.append(int(nnz_grid[one]))
+        w = lasso(X, y, float(cv.alpha_), tol=1e-10)
+        dropped.append(tuple(n for n, v in zip(names, w) if v == 0))
+        if seed == seeds[0]:
+            seven = np.nonzero(nnz_grid == 7)[0]
+            s = int(seven[np.argmin(mean[seven])])
+            paired1, paired7 = _paired(fold, one, b), _paired(fold, s, b)
+    return FoldSeedSpread(tuple(seeds), tuple(best), tuple(nnz_b), tuple(nnz_1), tuple(dropped), paired1, paired7)
+
+
+BV_LAMS = (1e-8, 1e-6, 1e-4, 1e-2, 1.0, 100.0)
+
+
+@lru_cache(maxsize=4)
+def bias_variance(degree: int = 14, lams: tuple = BV_LAMS, n_samples: int = 50) -> tuple:
+    """Ridge on monomials of ``degree`` (constant unpenalised) refitted on ``n_samples`` fresh training
+    sets of 15 points (``polynomial_data(seed=1..n_samples)``): ``(lams, bias², variance)``, each averaged
+    over a grid of 400 points of [-1, 1]; bias² = (mean fit − true curve)², variance = spread of the fits."""
+    from course_utils.regularization.experiments import polynomial_data, true_function
+
+    degree = check_int(degree, "degree", minimum=0, maximum=30)
+    n_samples = check_int(n_samples, "n_samples", minimum=2)
+    g = np.linspace(-1, 1, 400)
+    G = np.vander(g, degree + 1, increasing=True)
+    D = np.eye(degree + 1)
+    D[0, 0] = 0.0
+    bias2, var = [], []
+    for lam in lams:
+        preds = []
+        for seed in range(1, n_samples + 1):
+            x, y, _, _ = polynomial_data(seed=seed)
+            Phi = np.vander(x, degree + 1, increasing=True)
+            A = np.vstack([Phi, np.sqrt(lam) * D])           # stable least squares form of the ridge problem
+            c = np.linalg.lstsq(A, np.concatenate([y, np.zeros(degree + 1)]), rcond=None)[0]
+            preds.append(G @ c)
+        P = np.array(preds)
+        bias2.append(float(np.mean((P.mean(axis=0) - true_function(g)) ** 2)))
+        var.append(float(np.mean(P.var(axis=0, ddof=1))))
+    return freeze((np.array(lams, dtype=float), np.array(bias2), np.array(var)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.core.exercises import Exercise, compare_array, compare_choice, compare_value
+from course_utils.core.exercises import Exercise, compare_array, compare_value
 from course_utils.regularization.coding_exercises import (  # noqa: F401  (re-exported)
     CODING_EXERCISES,
     EX_ALPHA_MAX_CODE,
@@ -64,13 +64,17 @@ check_soft_threshold = EX_SOFT_THRESHOLD.check
 
 def _alpha_max_expected() -> float:
     X, y, _ = diabetes_data()
-    return alpha_max(X, y)
+    return alpha_max(X * np.sqrt(X.shape[0]), y)        # columns rescaled to standard deviation 1
 
 
 def _check_alpha_max(answer) -> tuple[bool, str]:
     expected = _alpha_max_expected()
-    n = diabetes_data()[0].shape[0]
+    X, y, _ = diabetes_data()
+    n = X.shape[0]
+    shipped = alpha_max(X, y)
     return compare_value(answer, expected, rtol=1e-4, name="alpha_max", traps=[
+        (shipped, f"{shipped:.6g} is α_max of the shipped unit-norm columns: multiplying every column by c "
+                  "multiplies x_jᵀy, hence α_max, by c (here c = √n)."),
         (expected * n, f"{expected * n:.6g} is n = {n} times too large: scikit-learn's Lasso divides the loss by n."),
         (expected * 2, f"{expected * 2:.6g} is twice the answer: the loss carries a factor 1/(2n), the gradient 1/n."),
     ], trap_rtol=1e-4)
@@ -78,14 +82,17 @@ def _check_alpha_max(answer) -> tuple[bool, str]:
 
 EX_ALPHA_MAX = Exercise(
     key="alpha-max",
-    question=("On the diabetes data with centred y (`X, y, names = diabetes_data()`), what is the smallest "
-              "`alpha` for which scikit-learn's `Lasso` returns all-zero coefficients? Compute it from X and y "
-              "(no solver)."),
+    question=("Standardise the diabetes columns to standard deviation 1 (`Xs = X * np.sqrt(len(y))` with "
+              "`X, y, names = diabetes_data()`). What is the smallest `alpha` for which scikit-learn's `Lasso` "
+              "on (Xs, y) returns all-zero coefficients? Derive it from the subgradient condition at w = 0 "
+              "and compute it from Xs and y (no solver)."),
     checker=_check_alpha_max,
     solution=("At w = 0 the subgradient condition of $\\frac{1}{2n}\\|y - Xw\\|^2 + \\alpha\\|w\\|_1$ reads "
               "$|x_j^\\top y| / n \\le \\alpha$ for every j, so\n\n"
-              "```python\nalpha_max = np.abs(X.T @ y).max() / len(y)     # 2.1480\n```\n\n"
-              "`Lasso(alpha=alpha_max, fit_intercept=False)` gives exactly 0 (and so does our `lasso`)."),
+              "```python\nXs = X * np.sqrt(len(y))\nalpha_max = np.abs(Xs.T @ y).max() / len(y)     # 45.16\n```\n\n"
+              "It is √442 times the shipped scaling's value: α_max scales with the columns, which is why "
+              "α is only meaningful together with the scaling. `Lasso(alpha=alpha_max, fit_intercept=False)` "
+              "gives exactly 0."),
 )
 check_alpha_max = EX_ALPHA_MAX.check
 
@@ -125,28 +132,28 @@ EX_L1_CORNER = Exercise(
 check_l1_corner = EX_L1_CORNER.check
 
 
-# --- 4. which prior ----------------------------------------------------------------------------------
-PRIOR_CHOICES = {
-    "gaussian": "A Gaussian prior gives ridge: its MAP shrinks z to z·τ²/(τ² + σ²), never to exactly 0.",
-    "laplace": ("Right: −log of the Laplace density is |w|/b, an L1 penalty, and its MAP is the soft "
-                "threshold S(z, σ²/b), exactly 0 when |z| <= σ²/b."),
-    "uniform": "A flat prior adds no penalty: the MAP is least squares itself, z.",
-}
+# --- 4. the Laplace prior's threshold -----------------------------------------------------------------
+PRIOR_SIGMA, PRIOR_B = 2.0, 0.5
 
 
 def _check_prior(answer) -> tuple[bool, str]:
-    return compare_choice(answer, "laplace", PRIOR_CHOICES, name="the prior")
+    s2, b = PRIOR_SIGMA ** 2, PRIOR_B
+    return compare_value(answer, s2 / b, rtol=1e-6, name="the threshold", traps=[
+        (PRIOR_SIGMA / b, "the likelihood term is (z − w)²/(2σ²): the threshold is σ²/b, not σ/b."),
+        (b / s2, "upside down: the penalty |w|/b weighs against (z − w)²/(2σ²), threshold σ²/b."),
+        (1 / b, "σ = 2 here, not 1: the threshold is σ²/b."),
+    ], trap_rtol=1e-6)
 
 
 EX_PRIOR = Exercise(
     key="map-prior",
-    question=("One coefficient, one observation z ~ N(w, σ²). Which prior on w ('gaussian', 'laplace' or "
-              "'uniform') gives a MAP estimate that is exactly 0 for all small enough |z|?"),
+    question=("Laplace prior p(w) ∝ exp(−|w|/b) with b = 0.5, one observation z ~ N(w, σ²) with σ = 2. Up to "
+              "which |z| is the MAP estimate exactly 0? Derive it (do not read it off a plot)."),
     checker=_check_prior,
-    solution=("**'laplace'**. The MAP minimises $\\frac{(z - w)^2}{2\\sigma^2} - \\log p(w)$. With "
-              "$p(w) \\propto e^{-|w|/b}$ this is the 1-D lasso, solved by $S(z, \\sigma^2 / b)$, exactly 0 "
-              "for $|z| \\le \\sigma^2/b$. A Gaussian prior gives $z\\,\\tau^2/(\\tau^2 + \\sigma^2)$ (ridge), "
-              "zero only when z = 0. Note that the Laplace posterior *mean* is not sparse: only the mode is."),
+    solution=("**8**. The MAP minimises $\\frac{(z - w)^2}{2\\sigma^2} + |w|/b$; multiplied by $\\sigma^2$ this is "
+              "$\\frac12(z - w)^2 + (\\sigma^2/b)|w|$, the 1-D lasso, solved by $S(z, \\sigma^2/b)$: exactly 0 "
+              "for $|z| \\le \\sigma^2/b = 4/0.5 = 8$. A Gaussian prior would give $z\\,\\tau^2/(\\tau^2 + \\sigma^2)$, "
+              "zero only at z = 0; the Laplace posterior *mean* is not sparse: only the mode is."),
 )
 check_prior = EX_PRIOR.check
 

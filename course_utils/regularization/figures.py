@@ -58,12 +58,12 @@ def figure_diabetes_paths() -> Figure:
     import matplotlib.pyplot as plt
 
     res = compute_diabetes_paths()
-    fig, axes = plt.subplots(1, 3, figsize=(13.5, 5.0))
+    fig, axes = plt.subplots(1, 3, figsize=(12, 5.0))
     draw_lasso_path(res, axes[0])
     draw_ridge_path(res, axes[1])
     draw_nonzeros(res, axes[2])
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=10, fontsize=13, handlelength=2.6)
+    fig.legend(handles, labels, loc="outside lower center", ncol=5, fontsize=13, handlelength=2.6)
     return fig
 
 

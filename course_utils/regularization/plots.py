@@ -154,14 +154,19 @@ def draw_lp_ball(p: float, ax: Axes | None = None, *, references: bool = True) -
     return ax
 
 
+def penalty_label(p: float) -> str:
+    """Legend entry of the coloured penalty curve (distinct from the grey references, also at p = 1, 2)."""
+    return f"$|w|^p$, p = {_fmt_p(p)}" if not math.isinf(p) else "$|w|$ (p = ∞)"
+
+
 def draw_penalty_1d(p: float, ax: Axes | None = None) -> Axes:
     """The 1-D penalty |w|^p (|w| for p = ∞... max(|w|) in 1-D): a kink at 0 for p <= 1."""
     ax = get_ax(ax)
     w = np.linspace(-1.5, 1.5, 601)
     for q, ls in ((1.0, ":"), (2.0, "--")):
-        ax.plot(w, np.abs(w) ** q, ls, color="0.6", lw=1.2, label=f"$|w|^{{{_fmt_p(q)}}}$")
+        ax.plot(w, np.abs(w) ** q, ls, color="0.6", lw=1.2, label=f"reference $|w|^{{{_fmt_p(q)}}}$")
     y = np.abs(w) if math.isinf(p) else np.abs(w) ** p
-    ax.plot(w, y, color=C_L2 if p >= 1 else C_L1, label=f"$|w|^{{{_fmt_p(p)}}}$" if not math.isinf(p) else "$|w|$ (p = ∞)")
+    ax.plot(w, y, color=C_L2 if p >= 1 else C_L1, label=penalty_label(p))
     ax.set_ylim(-0.05, 2.3)
     ax.set_xlabel("w")
     ax.set_title("penalty on one coordinate")
@@ -219,10 +224,10 @@ def draw_budget_path(view: ConstrainedView, ax: Axes | None = None) -> Axes:
     """Both coordinates of the constrained optimum as the budget t grows; shaded where one is exactly 0."""
     ax = get_ax(ax)
     ts, ws = view.path_t, view.path_w
-    sparse = np.any(ws == 0.0, axis=1) & np.any(ws != 0.0, axis=1)
-    if sparse.any():
-        ax.fill_between(ts, 0, 1, where=sparse, transform=ax.get_xaxis_transform(), color=C_L1, alpha=0.12,
-                        step="mid", label="one coordinate exactly 0")
+    from course_utils.regularization.sparsity import sparse_budget_intervals
+
+    for k, (lo, hi) in enumerate(sparse_budget_intervals(view)):
+        ax.axvspan(lo, hi, color=C_L1, alpha=0.12, lw=0, label="one coordinate exactly 0" if k == 0 else None)
     ax.plot(ts, ws[:, 0], color=PALETTE["blue"], label="$w_1$")
     ax.plot(ts, ws[:, 1], color=PALETTE["orange"], label="$w_2$")
     ax.axvline(view.t, color="0.4", lw=1.5)

@@ -179,3 +179,63 @@ def _sparsity_map(t: float, corr: float, scale2: float) -> SparsityMap:
     H = scaled_hessian(corr, scale2)
     polygons = corner_region_polygons(H, t)
     return SparsityMap(freeze(H), t, freeze(polygons), float(sparse_mask(H, t, _MAP_GRID).mean()))
+
+
+def sparse_share(t: float, corr: float = 0.0, scale2: float = 1.0, *, half: float = 3.5, n: int = 1200) -> float:
+    """Share of the window ``[-half, half]²`` of w* whose L1 optimum has an exact zero, by the midpoint rule
+    on an ``n × n`` grid of cell centres (error well below 0.1 percentage point at n = 1200). For
+    ``H = I`` it is exactly ``(1 - t/half)²`` (``t <= half``), see ``sparse_share_identity``."""
+    t = check_float(t, "the budget t", ge=0)
+    half = check_float(half, "half", gt=0)
+    h = 2 * half / n
+    g1 = np.linspace(-half + h / 2, half - h / 2, n)
+    H = scaled_hessian(check_float(corr, "corr"), check_float(scale2, "scale2"))
+    total = 0
+    for row in np.array_split(g1, 8):                  # blocks: bounded memory
+        grid = np.stack(np.meshgrid(g1, row), axis=-1)
+        total += int(sparse_mask(H, t, grid).sum())
+    return total / (n * n)
+
+
+def sparse_share_identity(t: float, half: float = 3.5) -> float:
+    """Exact share for ``H = I``: the map is ``||w*₁| − |w*₂|| ≥ t``, in each quadrant of the window two
+    triangles of legs ``half − t``: share ``(1 − t/half)²``."""
+    t = check_float(t, "the budget t", ge=0)
+    return max(1.0 - t / half, 0.0) ** 2
+
+
+def _one_zero(view, t: float) -> bool:
+    from course_utils.regularization.constrained import constrained_least_squares
+
+    w = constrained_least_squares(view.H, view.w_star, t, view.norm, l1_ratio=view.l1_ratio).w
+    return bool(np.any(w == 0.0) and np.any(w != 0.0))
+
+
+def sparse_budget_intervals(view, n_bisect: int = 30) -> list[tuple[float, float]]:
+    """Budget intervals on which exactly one coordinate of the constrained optimum is 0: runs of the path
+    grid, each edge refined by bisection between its two grid neighbours (the shading ends where the
+    zero really ends, not half-way to the next grid point)."""
+    ts, ws = view.path_t, view.path_w
+    sparse = np.any(ws == 0.0, axis=1) & np.any(ws != 0.0, axis=1)
+    out = []
+    i = 0
+    while i < len(ts):
+        if not sparse[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(ts) and sparse[j + 1]:
+            j += 1
+        edges = []
+        for inside, outside in ((i, i - 1), (j, j + 1)):
+            if outside < 0 or outside >= len(ts):
+                edges.append(float(ts[inside]))
+                continue
+            a, b = float(ts[inside]), float(ts[outside])      # a: sparse, b: not
+            for _ in range(n_bisect):
+                m = 0.5 * (a + b)
+                a, b = (m, b) if _one_zero(view, m) else (a, m)
+            edges.append(a)
+        out.append((edges[0], edges[1]))
+        i = j + 1
+    return out

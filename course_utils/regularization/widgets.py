@@ -45,6 +45,7 @@ from course_utils.regularization.plots import (
     draw_penalty_1d,
     draw_polynomial_fit,
     draw_posterior,
+    penalty_label,
 )
 from course_utils.regularization.plots_evidence import draw_u_curve
 from course_utils.regularization.solvers import lasso
@@ -106,7 +107,7 @@ def polynomial_widget():
     use_ridge.observe(lambda change: setattr(lam, "disabled", not change["new"]), names="value")
     live = live_figure(update, {"degree": int_slider(3, 0, 14, description="degree"),
                                 "use_ridge": use_ridge, "lam": lam},
-                       setup=setup, ncols=4, figsize=(15, 3.9))
+                       setup=setup, ncols=4, figsize=(12.5, 3.9))
     return _fixed_layout(live, left=0.05, right=0.99, bottom=0.16, top=0.96, wspace=0.45)
 
 
@@ -148,7 +149,7 @@ def lp_ball_widget():
             artists["annot"].set_text(f"midpoint: norm {lp_norm(mid, p):.2f} > 1")
         artists["title"].set_text(f"unit ball, p = {_fmt_p(p)}" + ("" if convex else " (not convex)"))
         y = np.abs(w) if math.isinf(p) else np.abs(w) ** p
-        label = f"$|w|^{{{_fmt_p(p)}}}$" if not math.isinf(p) else "$|w|$ (p = ∞)"
+        label = penalty_label(p)
         artists["pen"].set_data(w, y)
         artists["pen"].set_color(color)
         artists["pen"].set_label(label)
@@ -375,7 +376,7 @@ def bayes_widget():
             line.set_label(label)
             text.set_text(label)
         return (f"{prior} prior, scale {scale:.2f}: MAP = {res.map_estimate:.4f} "
-                f"({'exactly 0' if res.map_estimate == 0 else 'non-zero'}), posterior mean = {res.posterior_mean:.4f}")
+                f"({'exactly 0' if res.map_estimate == 0 else 'non-zero'}), posterior mean = {res.posterior_mean:.3f}")
 
     live = live_figure(update, {"z": float_slider(0.8, -3.0, 3.0, 0.05, description="observed z"),
                                 "prior": dropdown([("Laplace (L1)", "laplace"), ("Gaussian (L2)", "gaussian")],
