@@ -11,6 +11,7 @@ evaluation   AUC-PR, filtered ranks, MRR / Hits@k, K-fold cross-validation over 
 baselines    path features, common neighbours, group recovery
 datasets     Nations and UMLS with their standard splits (shipped in course_utils/data/kg/)
 protocol     hyperparameters on validation, ranking over seeds, random baseline, Nations / UMLS
+negatives    sampled negatives (sLCWA / LCWA corruption) and the logistic-loss bilinear model
 experiments  ``compute_*(params) -> result``: the lecture's experiments
 plots        ``draw_*(result, ax=None)``
 widgets      the sliders
@@ -118,6 +119,13 @@ from .graph import (
     load_triples,
     planted_kg,
     train_test_split_triples,
+)
+from .negatives import (
+    LOGISTIC_PARAMS,
+    NegativesComparison,
+    compute_negatives_comparison,
+    corrupt_triples,
+    fit_bilinear_logistic,
 )
 from .plots import (
     RELATION_COLORS,
