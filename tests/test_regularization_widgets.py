@@ -64,6 +64,8 @@ def test_descent_and_posterior_compute_sweeps_are_finite():
 
 def test_lp_balls_for_every_slider_value():
     for _, p in plots.P_OPTIONS:
+        if p == 0:   # the L0 "ball" is drawn from l0_ball_segments (tested below)
+            continue
         b = reg.ball_boundary(p, n=401)
         np.testing.assert_allclose(reg.lp_norm(b, p), 1.0, rtol=1e-12)
     sq = reg.ball_boundary(np.inf, n=401)
@@ -104,4 +106,60 @@ def test_figures_are_registered_and_build(tmp_path):
     for name in names:
         fig = regularization_figures.FIGURES[name]()
         assert fig.axes
+        plt.close(fig)
+
+
+def test_l0_ball_has_one_nonzero_coordinate_and_its_hull_is_the_l1_ball():
+    """p = 0: not convex (best subset); its convex hull on the unit box is the L1 ball: the convex relaxation."""
+    from scipy.spatial import ConvexHull
+
+    assert plots.P_OPTIONS[0] == ("0", 0.0)
+    pts = reg.l0_ball_segments(201)
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    assert (reg.l0_norm(pts) <= 1).all()
+    assert (np.abs(pts) <= 1).all()
+    assert reg.l0_norm(np.array([0.5, 0.5])) == 2.0          # the chord's midpoint leaves the L0 ball
+    hull = ConvexHull(pts)
+    vertices = {tuple(np.round(v, 12) + 0.0) for v in pts[hull.vertices]}
+    assert vertices == {(1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0)}
+    assert hull.volume == pytest.approx(2.0)                   # the area of the L1 unit ball
+    # every point of the L1 unit ball is a convex combination of L0-ball points: hull = L1 ball
+    rng = np.random.default_rng(0)
+    cand = rng.uniform(-1, 1, size=(2000, 2))
+    inside_hull = np.all(cand @ hull.equations[:, :2].T + hull.equations[:, 2] <= 1e-12, axis=1)
+    np.testing.assert_array_equal(inside_hull, reg.lp_norm(cand, 1) <= 1)
+
+
+def test_lp_ball_widget_at_p0_reads_out_the_convex_relaxation():
+    """The p = 0 readout and the 1-D penalty 1[w != 0]."""
+    w = np.linspace(-1.5, 1.5, 601)
+    from course_utils.regularization.plots import penalty_values
+
+    y = penalty_values(w, 0.0)
+    np.testing.assert_array_equal(y, (np.abs(w) > 1e-12).astype(float))
+    assert y.min() == 0.0 and y.max() == 1.0
+
+
+def test_diabetes_paths_label_five_features_and_grey_the_other_five():
+    """Ridge path with 10 series: the 5 largest |w| at λ → 0 labelled with distinct colour and line style,
+    the other 5 thin grey under one "other 5 features" legend entry (at most 6 legend entries per axes)."""
+    import matplotlib.pyplot as plt
+
+    res = reg.compute_diabetes_paths()
+    top = [res.names[j] for j in plots.labelled_features(res)]
+    assert top == ["s1", "s5", "bmi", "s2", "bp"]                 # the largest |least-squares| coefficients
+    fig = regularization_figures.figure_diabetes_paths()
+    try:
+        for ax in fig.axes[:2]:
+            handles, labels = ax.get_legend_handles_labels()
+            assert sorted(labels) == sorted(top + ["other 5 features"])
+            styles = {(str(h.get_color()), str(h.get_linestyle())) for h in handles if h.get_label() in top}
+            assert len(styles) == 5
+            # line style alone tells the five apart in greyscale (the dash pattern, custom patterns included)
+            assert len({str(h._unscaled_dash_pattern) for h in handles if h.get_label() in top}) == 5
+            assert len({str(h.get_color()) for h in handles if h.get_label() in top}) == 5
+            assert len(ax.get_lines()) >= 10
+        legend_labels = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert legend_labels == top + ["other 5 features"]
+    finally:
         plt.close(fig)

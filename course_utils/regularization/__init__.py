@@ -106,6 +106,8 @@ from .norms import (
     LASSO_METHODS,
     NORMS,
     elastic_net_gauge,
+    l0_ball_segments,
+    l0_norm,
     lp_norm,
     soft_threshold,
 )
@@ -135,6 +137,8 @@ from .plots import (
     draw_priors,
     draw_ridge_path,
     draw_shrinkage,
+    labelled_features,
+    path_styles,
 )
 from .plots_evidence import draw_cv_spread, draw_two_bases, draw_u_curve
 from .solvers import (

@@ -15,6 +15,7 @@ from course_utils.regularization.plots import (
     draw_nonzeros,
     draw_ridge_path,
     draw_shrinkage,
+    labelled_features,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -63,7 +64,11 @@ def figure_diabetes_paths() -> Figure:
     draw_ridge_path(res, axes[1])
     draw_nonzeros(res, axes[2])
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=5, fontsize=13, handlelength=2.6)
+    # the five largest |w| at λ → 0 first (largest first), then the grey "other 5 features"
+    top = [res.names[j] for j in labelled_features(res)]
+    order = sorted(range(len(labels)), key=lambda i: top.index(labels[i]) if labels[i] in top else len(top))
+    fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="outside lower center", ncol=6,
+               fontsize=13, handlelength=2.8)
     return fig
 
 

@@ -79,6 +79,24 @@ def lp_norm(w, p: float) -> np.ndarray | float:
     return float(out) if np.ndim(out) == 0 else out
 
 
+def l0_norm(w) -> np.ndarray | float:
+    """The L0 "norm" ``#{i : w_i != 0}`` along the last axis (not a norm: not homogeneous, not convex)."""
+    w = as_finite_array(w, "w")
+    if w.ndim == 0:
+        raise ValueError("w must be a vector (shape (d,)) or a stack of vectors (shape (..., d)), got a scalar")
+    out = np.count_nonzero(w, axis=-1)
+    return float(out) if np.ndim(out) == 0 else out.astype(float)
+
+
+def l0_ball_segments(n: int = 201) -> np.ndarray:
+    """The 2-D L0 "ball" ``{||w||_0 <= 1}`` inside the unit box: the two axis segments
+    [-1, 1] x {0} and {0} x [-1, 1], as points of shape (2 n + 1, 2) with a NaN row between the
+    segments (one ``plot`` call draws both). Its convex hull is the L1 unit ball."""
+    s = np.linspace(-1.0, 1.0, int(n))
+    zero = np.zeros_like(s)
+    return np.concatenate([np.stack([s, zero], 1), [[np.nan, np.nan]], np.stack([zero, s], 1)])
+
+
 def soft_threshold(z, t) -> np.ndarray:
     """Soft-thresholding ``S(z, t) = sign(z) * max(|z| - t, 0)``, the proximal map of ``t ||.||₁``.
 

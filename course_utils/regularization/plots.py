@@ -23,7 +23,7 @@ from course_utils.regularization.experiments import (
     polynomial_data,
     true_function,
 )
-from course_utils.regularization.norms import lp_norm, soft_threshold
+from course_utils.regularization.norms import l0_ball_segments, lp_norm, soft_threshold
 from course_utils.regularization.sparsity import SparsityMap
 
 C_L1 = PALETTE["vermillion"]
@@ -37,7 +37,11 @@ NORM_LABELS = {"l1": "L1", "l2": "L2", "elasticnet": "elastic net"}
 FEATURE_STYLES = [(PALETTE["blue"], "-"), (PALETTE["orange"], "--"), (PALETTE["green"], "-"), (PALETTE["vermillion"], "-."),
                   (PALETTE["sky"], "--"), (PALETTE["purple"], "-"), (PALETTE["black"], ":"), ("0.55", "-"),
                   (PALETTE["blue"], ":"), (PALETTE["green"], "--")]
-P_OPTIONS = [("0.5", 0.5), ("0.75", 0.75), ("1", 1.0), ("1.5", 1.5), ("2", 2.0), ("3", 3.0), ("4", 4.0),
+#: the five labelled diabetes path lines (distinct colour AND line style); the other five are thin grey
+PATH_STYLES = [(PALETTE["blue"], "-"), (PALETTE["vermillion"], "--"), (PALETTE["green"], "-."), (PALETTE["purple"], ":"),
+               (PALETTE["black"], (0, (7, 2, 1, 2, 1, 2)))]
+C_OTHER = "0.6"
+P_OPTIONS = [("0", 0.0), ("0.5", 0.5), ("0.75", 0.75), ("1", 1.0), ("1.5", 1.5), ("2", 2.0), ("3", 3.0), ("4", 4.0),
              ("8", 8.0), ("∞", math.inf)]
 
 
@@ -134,16 +138,21 @@ def draw_lp_ball(p: float, ax: Axes | None = None, *, references: bool = True) -
         for q, ls in ((1.0, ":"), (2.0, "--"), (math.inf, "-.")):
             b = ball_boundary(q, n=401)
             ax.plot(b[:, 0], b[:, 1], ls, color="0.6", lw=1.2)
-    b = ball_boundary(p, n=801)
     convex = p >= 1
     color = C_L2 if convex else C_L1
-    ax.fill(b[:, 0], b[:, 1], color=color, alpha=0.25)
-    ax.plot(b[:, 0], b[:, 1], color=color, label=f"$\\|w\\|_{{{_fmt_p(p)}}} = 1$")
+    if p == 0:   # the L0 "ball" {||w||_0 <= 1}: the two axis segments, nothing to fill
+        b = l0_ball_segments(201)
+        ax.fill([0, 0, 0], [0, 0, 0], color=color, alpha=0.25)
+        ax.plot(b[:, 0], b[:, 1], color=color, lw=5, label="$\\|w\\|_0 \\leq 1$")
+    else:
+        b = ball_boundary(p, n=801)
+        ax.fill(b[:, 0], b[:, 1], color=color, alpha=0.25)
+        ax.plot(b[:, 0], b[:, 1], color=color, label=f"$\\|w\\|_{{{_fmt_p(p)}}} = 1$")
     if not convex:
         mid = np.array([0.5, 0.5])
         ax.plot([1, 0], [0, 1], color=C_DATA, lw=1.5)
         ax.plot(*mid, "o", color=C_DATA)
-        ax.annotate(f"midpoint: norm {lp_norm(mid, p):.2f} > 1", mid, xytext=(0.35, 1.15), fontsize=12,
+        ax.annotate(midpoint_text(p), mid, xytext=(0.35, 1.15), fontsize=12,
                     arrowprops={"arrowstyle": "->"})
     ax.set_aspect("equal")
     ax.set_xlim(-1.35, 1.35)
@@ -154,8 +163,24 @@ def draw_lp_ball(p: float, ax: Axes | None = None, *, references: bool = True) -
     return ax
 
 
+def midpoint_text(p: float) -> str:
+    """Annotation of the midpoint (1/2, 1/2) of the chord from (1, 0) to (0, 1), for a non-convex p < 1."""
+    if p == 0:
+        return "midpoint: $\\|w\\|_0$ = 2 > 1"
+    return f"midpoint: norm {lp_norm(np.array([0.5, 0.5]), p):.2f} > 1"
+
+
+def penalty_values(w: np.ndarray, p: float) -> np.ndarray:
+    """|w|^p on a grid; p = 0 gives the indicator 1[w != 0], p = ∞ gives |w|."""
+    if p == 0:
+        return (np.abs(w) > 1e-12).astype(float)
+    return np.abs(w) if math.isinf(p) else np.abs(w) ** p
+
+
 def penalty_label(p: float) -> str:
     """Legend entry of the coloured penalty curve (distinct from the grey references, also at p = 1, 2)."""
+    if p == 0:
+        return "$|w|^0 = 1[w \\neq 0]$"
     return f"$|w|^p$, p = {_fmt_p(p)}" if not math.isinf(p) else "$|w|$ (p = ∞)"
 
 
@@ -165,8 +190,7 @@ def draw_penalty_1d(p: float, ax: Axes | None = None) -> Axes:
     w = np.linspace(-1.5, 1.5, 601)
     for q, ls in ((1.0, ":"), (2.0, "--")):
         ax.plot(w, np.abs(w) ** q, ls, color="0.6", lw=1.2, label=f"reference $|w|^{{{_fmt_p(q)}}}$")
-    y = np.abs(w) if math.isinf(p) else np.abs(w) ** p
-    ax.plot(w, y, color=C_L2 if p >= 1 else C_L1, label=penalty_label(p))
+    ax.plot(w, penalty_values(w, p), color=C_L2 if p >= 1 else C_L1, label=penalty_label(p))
     ax.set_ylim(-0.05, 2.3)
     ax.set_xlabel("w")
     ax.set_title("penalty on one coordinate")
@@ -316,14 +340,34 @@ def draw_shrinkage(threshold: float = 1.0, lam: float = 1.0, ax: Axes | None = N
 # section 5: diabetes
 # ---------------------------------------------------------------------------------------------
 
+def labelled_features(res: DiabetesPaths, k: int = 5) -> list[int]:
+    """Indices of the k largest |w_j| on the ridge path at its smallest λ (≈ least squares), largest first."""
+    w0 = np.abs(res.ridge_coefs[int(np.argmin(res.ridge_lams))])
+    return [int(j) for j in np.argsort(-w0, kind="stable")[:k]]
+
+
+def path_styles(res: DiabetesPaths, k: int = 5) -> list[tuple]:
+    """(colour, line style, line width, legend label) per feature: the k largest at λ → 0 each in its own
+    colour and style, the others thin grey with one legend entry "other n features" (≤ 6 legend entries)."""
+    top = labelled_features(res, k)
+    styles, other_seen = [], False
+    for j, name in enumerate(res.names):
+        if j in top:
+            c, ls = PATH_STYLES[top.index(j)]
+            styles.append((c, ls, 2.4, name))
+        else:
+            styles.append((C_OTHER, "-", 1.2, "_nolegend_" if other_seen else f"other {len(res.names) - k} features"))
+            other_seen = True
+    return styles
+
+
 def draw_lasso_path(res: DiabetesPaths, ax: Axes | None = None, *, alpha: float | None = None,
                     legend: bool = False) -> Axes:
     """Lasso coefficients (ours, solid; scikit-learn, dots) against α (sklearn Lasso scaling)."""
     ax = get_ax(ax)
-    for j, name in enumerate(res.names):
-        c, ls = FEATURE_STYLES[j % len(FEATURE_STYLES)]
-        ax.semilogx(res.alphas, res.lasso_coefs[:, j], ls, color=c, lw=2.2, label=name)
-        ax.semilogx(res.alphas[::4], res.sklearn_coefs[::4, j], ".", color=c, ms=6)
+    for j, (c, ls, lw, label) in enumerate(path_styles(res)):
+        ax.semilogx(res.alphas, res.lasso_coefs[:, j], linestyle=ls, color=c, lw=lw, label=label)
+        ax.semilogx(res.alphas[::4], res.sklearn_coefs[::4, j], ".", color=c, ms=6 if lw > 2 else 4)
     ax.axvline(res.cv_alpha, color="0.3", ls=":", lw=1.5)
     if alpha is not None:
         ax.axvline(alpha, color=C_DATA, lw=1.5)
@@ -340,9 +384,8 @@ def draw_lasso_path(res: DiabetesPaths, ax: Axes | None = None, *, alpha: float 
 def draw_ridge_path(res: DiabetesPaths, ax: Axes | None = None) -> Axes:
     """Ridge coefficients against λ (sklearn Ridge scaling): they shrink but never reach 0."""
     ax = get_ax(ax)
-    for j, name in enumerate(res.names):
-        c, ls = FEATURE_STYLES[j % len(FEATURE_STYLES)]
-        ax.semilogx(res.ridge_lams, res.ridge_coefs[:, j], ls, color=c, lw=2.2, label=name)
+    for j, (c, ls, lw, label) in enumerate(path_styles(res)):
+        ax.semilogx(res.ridge_lams, res.ridge_coefs[:, j], linestyle=ls, color=c, lw=lw, label=label)
     ax.axhline(0, color="0.3", lw=0.8)
     ax.set_xlabel("λ (Ridge)")
     ax.set_ylabel("coefficient")

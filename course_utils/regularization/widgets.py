@@ -22,12 +22,11 @@ from course_utils.regularization.experiments import (
     diabetes_data,
     loss_segments,
 )
-from course_utils.regularization.norms import lp_norm
+from course_utils.regularization.norms import l0_ball_segments, lp_norm
 from course_utils.regularization.plots import (
     C_DATA,
     C_L1,
     C_L2,
-    FEATURE_STYLES,
     METHOD_LABELS,
     NORM_COLORS,
     NORM_LABELS,
@@ -45,7 +44,10 @@ from course_utils.regularization.plots import (
     draw_penalty_1d,
     draw_polynomial_fit,
     draw_posterior,
+    midpoint_text,
+    path_styles,
     penalty_label,
+    penalty_values,
 )
 from course_utils.regularization.plots_evidence import draw_u_curve
 from course_utils.regularization.solvers import lasso
@@ -118,17 +120,20 @@ def _set_color(artist, color) -> None:
 
 
 def lp_ball_widget():
-    """Section 2: p slider (0.5 … ∞) → the unit ball and the 1-D penalty (updated in place)."""
+    """Section 2: p slider (0, 0.5 … ∞; p = 0 is the L0 "ball", two axis segments) → the unit ball and the 1-D penalty (updated in place)."""
     import ipywidgets as widgets
 
     w = np.linspace(-1.5, 1.5, 601)
     mid = np.array([0.5, 0.5])
+    lw_default = 2.5
 
     def setup(axes, p=1.0):
+        nonlocal lw_default
         # drawn once with a non-convex p so that the chord and its annotation exist
         draw_lp_ball(0.5, axes[0])
         draw_penalty_1d(0.5, axes[1])
         ax0, ax1 = axes
+        lw_default = ax0.lines[3].get_linewidth()
         return {"fill": ax0.patches[0], "ball": ax0.lines[3], "chord": ax0.lines[4], "mid": ax0.lines[5],
                 "annot": ax0.texts[0], "title": ax0.title, "pen": ax1.lines[2],
                 "pen_label": ax1.get_legend().get_texts()[2], "pen_handle": ax1.get_legend().legend_handles[2]}
@@ -136,25 +141,34 @@ def lp_ball_widget():
     def update(artists, p=1.0):
         convex = p >= 1
         color = C_L2 if convex else C_L1
-        b = ball_boundary(p, n=801)
-        artists["fill"].set_xy(b)
+        if p == 0:   # the L0 "ball": two thick axis segments, an empty fill
+            b = l0_ball_segments(201)
+            artists["fill"].set_xy(np.zeros((3, 2)))
+            artists["ball"].set_label("$\\|w\\|_0 \\leq 1$")
+        else:
+            b = ball_boundary(p, n=801)
+            artists["fill"].set_xy(b)
+            artists["ball"].set_label(f"$\\|w\\|_{{{_fmt_p(p)}}} = 1$")
         artists["fill"].set_facecolor(color)
         artists["fill"].set_alpha(0.25)
         artists["ball"].set_data(b[:, 0], b[:, 1])
         artists["ball"].set_color(color)
-        artists["ball"].set_label(f"$\\|w\\|_{{{_fmt_p(p)}}} = 1$")
+        artists["ball"].set_linewidth(5.0 if p == 0 else lw_default)
         for artist in (artists["chord"], artists["mid"], artists["annot"]):
             artist.set_visible(not convex)
         if not convex:
-            artists["annot"].set_text(f"midpoint: norm {lp_norm(mid, p):.2f} > 1")
+            artists["annot"].set_text(midpoint_text(p))
         artists["title"].set_text(f"unit ball, p = {_fmt_p(p)}" + ("" if convex else " (not convex)"))
-        y = np.abs(w) if math.isinf(p) else np.abs(w) ** p
+        y = penalty_values(w, p)
         label = penalty_label(p)
         artists["pen"].set_data(w, y)
         artists["pen"].set_color(color)
         artists["pen"].set_label(label)
         artists["pen_label"].set_text(label)
         _set_color(artists["pen_handle"], color)
+        if p == 0:
+            return ("p = 0: not convex (best subset); its convex hull on the unit box is the L1 ball: "
+                    "the convex relaxation")
         m = lp_norm(mid, p)
         verdict = "> 1: the ball is NOT convex" if m > 1 + 1e-12 else "<= 1: convex"
         return f"p = {_fmt_p(p)}: the midpoint of (1,0) and (0,1) has norm 2^(1/p - 1) = {m:.3f} {verdict}"
@@ -318,10 +332,11 @@ def diabetes_widget():
 
     res = compute_diabetes_paths()
     X, y, names = diabetes_data()
+    styles = path_styles(res)   # the bars take the path colours (the five smallest in grey)
 
     def coefficients(alpha):
         w = lasso(X, y, alpha, method="cd", tol=1e-10)
-        return w, [FEATURE_STYLES[j][0] if v != 0 else "0.85" for j, v in enumerate(w)]
+        return w, [styles[j][0] if v != 0 else "0.85" for j, v in enumerate(w)]
 
     def setup(axes, alpha=1.0):
         draw_lasso_path(res, axes[0], alpha=alpha)
