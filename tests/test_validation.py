@@ -176,7 +176,7 @@ SWEEP = [
     (performer.compute_qr_sign_pitfall, (), dict(n_trials=10), "x_norm", "big"),
     (performer.compute_orthogonal_gain, (), dict(n_trials=10), "seed", -1),
     (performer.demo_qkv, (), {}, "L", 0),
-    (performer.compute_favor_demo, (), {}, "kind", "relu"),
+    (performer.compute_favor_demo, (), {}, "kind", "sigmoid"),
     (performer.compute_favor_error_curve, (), {}, "n_seeds", 0),
     (performer.median_time, (lambda: None,), {}, "repeats", 0),
     (performer.peak_allocated_bytes, (lambda: None,), {}, "fn", 3),
