@@ -211,5 +211,5 @@ def test_full_gradients_match_finite_differences():
 
 def test_average_precision_trap_hint_has_the_rectangles_the_right_way_round():
     """Exercise 7's trap hint: "AP sums rectangles R_n − R_{n−1} wide and P_n high"."""
-    src = " ".join(Path(kg.exercises.__file__).read_text().split())
+    src = " ".join(Path(kg.exercises.__file__).read_text(encoding="utf-8").split())
     assert "R_n − R_{n−1} wide \" \"and P_n high" in src
