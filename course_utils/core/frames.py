@@ -126,17 +126,17 @@ def render_frames(live: LiveFigure, *, max_frames: int = MAX_FRAMES, fmt: str = 
     name, control = found
     start = control.value
     values = slider_positions(control, max_frames)
-    images, readouts, alts = [], [], []
+    images, readouts, alts, shown = [], [], [], []
     try:
         for value in values:
             control.value = value          # the widget's own refresh: update, blit, PNG
-            if not _same(control.value, value):   # a value the slider snapped elsewhere
-                value = control.value
+            shown.append(control.value)    # what the slider really holds (it may snap to its step)
             images.append(encode(bytes(live.image.value), fmt, quality))
             readouts.append(str(live.readout.value))
             alts.append(live.describe())
     finally:
         control.value = start
+    values = shown
     matches = [i for i, v in enumerate(values) if _same(v, start)]
     if matches:
         default = matches[0]
