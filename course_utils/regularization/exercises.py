@@ -11,19 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils.core.exercises import Exercise, compare_array, compare_value
-from course_utils.regularization.coding_exercises import (  # noqa: F401  (re-exported)
-    CODING_EXERCISES,
-    EX_ALPHA_MAX_CODE,
-    EX_ISTA_CODE,
-    EX_LASSO_CD,
-    EX_MAP_PREDICTION,
-    EX_SOFT_CODE,
-    check_alpha_max_code,
-    check_ista_step,
-    check_lasso_cd,
-    check_map_prediction,
-    check_soft_threshold_code,
-)
+from course_utils.regularization.coding_exercises import CODING_EXERCISES
 from course_utils.regularization.constrained import constrained_least_squares
 from course_utils.regularization.experiments import diabetes_data
 from course_utils.regularization.norms import soft_threshold
