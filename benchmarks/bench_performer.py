@@ -22,7 +22,8 @@ What is measured
 * crossover: the smallest L of a finer grid from which on FAVOR+ is faster than exact.
 * floor ratio: FAVOR+ time / time of its own four matrix products run alone (the BLAS floor:
   Q·Wᵀ, K·Wᵀ, K′ᵀV, Q′(K′ᵀV), timed in the same round-robin), at L = 16384 with one and with
-  two BLAS threads side by side (goal: ≤ 1.3 bidirectional, ≤ 2 causal);
+  two BLAS threads side by side (goal: ≤ 1.3 bidirectional, ≤ 2 causal), back to back and from an
+  idle start (a pause before each timed call: see ``IDLE_GAP``);
 * float32: the same FAVOR+ on float32 inputs, its time and its relative error against the
   float64 FAVOR+ (same random features: the rounding cost) and against exact attention.
 
@@ -41,13 +42,22 @@ from course_utils import performer as P
 
 D, M = 64, 256
 
+#: idle seconds before each timed call of the floor table's "idle start" rows. After a product on
+#: several threads, OpenBLAS's worker threads spin (busy-wait for more work) for a while before they
+#: sleep; a FAVOR+ call right after one finds a core taken by a spinning thread and its own two
+#: worker threads share one core. Measured here: FAVOR+ on two threads 1.5-1.9x the floor right
+#: after a two-thread product, about 1.0x after a pause of 0.5 s. Both are printed.
+IDLE_GAP = 0.5
 
-def median_times(fns: dict, repeats: int | None = None, warmup: int = 1, budget: float = 0.4) -> dict:
+
+def median_times(fns: dict, repeats: int | None = None, warmup: int = 1, budget: float = 0.4,
+                 gap: float = 0.0) -> dict:
     """Median seconds of each function, timed round-robin (exact, FAVOR+, ... in turn) so that a
     burst of load from other processes hits all of them alike.
 
     ``repeats=None``: as many rounds as fit in ``budget`` seconds (from the fastest of three
-    trial rounds), at least 3 and at most 51.
+    trial rounds), at least 3 and at most 51. ``gap``: seconds of idle pause before each timed
+    call (not timed; see ``IDLE_GAP``).
     """
     for _ in range(warmup):
         for fn in fns.values():
@@ -63,6 +73,8 @@ def median_times(fns: dict, repeats: int | None = None, warmup: int = 1, budget:
     times = {name: [] for name in fns}
     for _ in range(repeats):
         for name, fn in fns.items():
+            if gap:
+                time.sleep(gap)
             t0 = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - t0)
@@ -102,8 +114,9 @@ def _limited(threads):
     return nullcontext() if threads is None else threadpool_limits(limits=threads)
 
 
-def floor_ratios(L: int, threads: int, rng, omega, W, repeats=None, budget: float = 0.8) -> dict:
-    """Median times of FAVOR+ (bidirectional, causal), its four products alone, and the float32 FAVOR+."""
+def floor_ratios(L: int, threads: int, rng, omega, W, repeats=None, budget: float = 0.8, gap: float = 0.0) -> dict:
+    """Median times of FAVOR+ (bidirectional, causal), its four products alone, and the float32 FAVOR+
+    (``gap``: idle seconds before each timed call)."""
     Q, K, V = inputs(L, rng)
     Q32, K32, V32 = (a.astype(np.float32) for a in (Q, K, V))
     W32 = W.astype(np.float32)
@@ -114,7 +127,7 @@ def floor_ratios(L: int, threads: int, rng, omega, W, repeats=None, budget: floa
                           "favor32": lambda: P.favor_attention(Q32, K32, V32, omega=omega),
                           "causal32": lambda: P.favor_attention(Q32, K32, V32, omega=omega, causal=True),
                           "floor32": lambda: favor_products_only(Q32, K32, V32, W32)},
-                         repeats, warmup=1, budget=budget)
+                         repeats if repeats is not None or not gap else 7, warmup=1, budget=budget, gap=gap)
     f64 = P.favor_attention(Q, K, V, omega=omega)
     f32 = P.favor_attention(Q32, K32, V32, omega=omega)
     t["err32_vs_64"] = P.relative_error(f32, f64)
@@ -190,14 +203,16 @@ def run(args) -> int:
 
     L_floor = 4096 if args.quick else 16384
     print(f"\n# floor ratios at L = {L_floor}, d = {D}, m = {M} (goal: FAVOR+ <= 1.3, causal <= 2 times the floor)")
-    print(f"{'threads':>7} {'dtype':>8} {'floor ms':>9} {'FAVOR+ ms':>10} {'causal ms':>10} {'FAVOR+/floor':>13} "
+    print(f"# idle start: a pause of {IDLE_GAP} s before each timed call (see IDLE_GAP); back to back: none")
+    print(f"{'threads':>7} {'start':>12} {'dtype':>8} {'floor ms':>9} {'FAVOR+ ms':>10} {'causal ms':>10} {'FAVOR+/floor':>13} "
           f"{'causal/floor':>13} {'rel. error vs float64 FAVOR+':>29} {'rel. error vs exact':>20}")
-    for threads in (1, 2):
-        t = floor_ratios(L_floor, threads, rng, omega, W, args.repeats, budget=3 * budget)
+    for threads, start in ((1, "back to back"), (1, "idle"), (2, "back to back"), (2, "idle")):
+        gap = IDLE_GAP if start == "idle" else 0.0
+        t = floor_ratios(L_floor, threads, rng, omega, W, args.repeats, budget=3 * budget, gap=gap)
         for sfx, dt, e64, eex in (("", "float64", 0.0, t["err64_vs_exact"]),
                                   ("32", "float32", t["err32_vs_64"], t["err32_vs_exact"])):
             fl, fv, ca = t["floor" + sfx], t["favor" + sfx], t["causal" + sfx]
-            print(f"{threads:>7} {dt:>8} {fl * 1e3:>9.1f} {fv * 1e3:>10.1f} {ca * 1e3:>10.1f} {fv / fl:>13.2f} "
+            print(f"{threads:>7} {start:>12} {dt:>8} {fl * 1e3:>9.1f} {fv * 1e3:>10.1f} {ca * 1e3:>10.1f} {fv / fl:>13.2f} "
                   f"{ca / fl:>13.2f} {e64:>29.1e} {eex:>20.4f}", flush=True)
     return 0
 

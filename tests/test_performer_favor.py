@@ -40,6 +40,26 @@ def test_blockwise_favor_with_two_threads_equals_one_thread():
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-13)
 
 
+@pytest.mark.parametrize("workers", [2, 3, 5])
+@pytest.mark.parametrize("kind", P.FAVOR_KINDS)
+def test_causal_groups_walked_apart_and_joined_give_the_textbook_formula(monkeypatch, kind, workers):
+    """Causal FAVOR+ on n workers: each group of blocks starts from a zero prefix state and later adds
+    Q′·(the earlier groups' state) to numerator and denominator; the result is the one-pass prefix sum."""
+    import course_utils.performer.blockwise as B
+
+    monkeypatch.setattr(B, "_blas_threads", lambda: workers)
+    rng = np.random.default_rng(3)
+    L, d, dv, m = 257, 8, 5, 12
+    Q, K = (rng.standard_normal((L, d)) for _ in range(2))
+    K[150:] *= 3.0  # later blocks on a larger scale than the first group's
+    V = rng.standard_normal((L, dv))
+    omega = rng.standard_normal((m, d))
+    Qp, Kp = P.favor_features(Q, K, omega, kind)
+    ref = _favor_from_features(Qp, Kp, V, True, 1000)
+    got = P.favor_attention(Q, K, V, omega=omega, kind=kind, causal=True, block_rows=40, chunk_size=16)
+    np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12)
+
+
 def test_key_blocks_on_very_different_scales_are_combined_exactly():
     """The running key constant: a block whose logits are far larger than the earlier ones rescales the sums."""
     rng = np.random.default_rng(2)

@@ -169,13 +169,14 @@ def _favor_from_features(Qp: np.ndarray, Kp: np.ndarray, V: np.ndarray, causal: 
 
 def favor_attention(Q, K, V, *, m: int = 256, kind: str = "positive", orthogonal: bool = True,
                     causal: bool = False, rng: np.random.Generator | int | None = None,
-                    omega: np.ndarray | None = None, chunk_size: int = 128,
+                    omega: np.ndarray | None = None, chunk_size: int = 64,
                     block_rows: int = BLOCK_ROWS) -> np.ndarray:
     """FAVOR+ approximation of softmax attention in O(L·m·d) time  (section 6).
 
     Att ≈ D⁻¹ Q′(K′ᵀV), D = diag(Q′(K′ᵀ1)); causal: row i uses the prefix sum
     G_i = Σ_{j≤i} K′_jᵀ[V_j, 1], computed chunk by chunk (a running m×(d_v+1) state plus a
-    chunk×chunk triangle inside each chunk). Extra memory O(block_rows·m + m·d); no L×L array.
+    chunk×chunk triangle inside each chunk). Extra memory O(block_rows·m + m·d) bidirectional,
+    O(L·m) causal (the key features are kept for the second pass); never an L×L array.
 
     Parameters
     ----------
@@ -194,7 +195,7 @@ def favor_attention(Q, K, V, *, m: int = 256, kind: str = "positive", orthogonal
         Required unless ``omega`` is given.
     omega : array, shape (m', d), optional
         Use these random vectors (then ``m``, ``orthogonal`` and ``rng`` are ignored).
-    chunk_size : int, default 128
+    chunk_size : int, default 64
         Rows per chunk of the causal prefix sum (the masked chunk × chunk products cost
         2·L·chunk·(r + d_v) extra FLOPs, but smaller chunks make many small, inefficient BLAS calls).
     block_rows : int, default 1024

@@ -86,14 +86,19 @@ class _FeatureMap:
 _CONTROLLER = None
 
 
-def _blas_threads() -> int:
-    """The BLAS thread count now in force (threadpoolctl; its controller is built once)."""
+def _controller():
+    """threadpoolctl's controller of the loaded thread pools (built once: it inspects every library)."""
     global _CONTROLLER
     from threadpoolctl import ThreadpoolController
 
     if _CONTROLLER is None:
         _CONTROLLER = ThreadpoolController()
-    counts = [lib.num_threads for lib in _CONTROLLER.select(user_api="blas").lib_controllers]
+    return _CONTROLLER
+
+
+def _blas_threads() -> int:
+    """The BLAS thread count now in force."""
+    counts = [lib.num_threads for lib in _controller().select(user_api="blas").lib_controllers]
     return max(counts, default=1)
 
 
@@ -110,20 +115,19 @@ def _map(fn, items, workers: int) -> list:
 def _favor_blockwise(Q, K, V, omega, kind, causal, chunk, block):
     """FAVOR+ in row blocks of cache size: features are made and used block by block.
 
-    Phase 1, per key block b: K′_b·e^(−c_b) with c_b the block's largest log-feature, and its sum
-    K′_bᵀ[V_b, 1] (causal: per chunk of ``chunk`` rows). The blocks are then put on one scale
-    c = max_b c_b by the factors e^(c_b − c) ≤ 1 (as in streaming softmax). Phase 2, per query
-    block: Q′_b (each row divided by its largest feature) times S = Σ_b K′_bᵀ[V_b, 1]
-    (bidirectional) or, causal, times the prefix sum of the blocks and chunks before it, plus the
-    j ≤ i terms inside each chunk from a masked chunk × chunk product. Blocks are independent in
-    each phase: with n BLAS threads they run on n threads of one BLAS thread each (many small
-    products on a shared thread pool wait for each other). Never an L × L array.
+    Phase 1, per key block b: K′_b·e^(−c_b) with c_b the block's largest log-feature (bidirectional:
+    and its sum K′_bᵀ[V_b, 1]). The blocks are then put on one scale c = max_b c_b by the factors
+    e^(c_b − c) ≤ 1 (as in streaming softmax). Phase 2, bidirectional, per query block: Q′_b (each
+    row divided by its largest feature) times S = Σ_b K′_bᵀ[V_b, 1]. Causal: the blocks in one
+    contiguous group per worker, each group walked chunk by chunk with a running prefix state
+    (see the comment in ``run``); a later group adds the earlier groups' state at the end. With n
+    BLAS threads the blocks (groups) run on n threads of one BLAS thread each (many small products
+    on a shared thread pool wait for each other). Never an L × L array; extra memory O(block·r·n)
+    bidirectional, O(L·r) causal (the key features are kept from phase 1 to phase 2).
     """
     fmap = _FeatureMap(omega, kind, Q.shape[1], Q.dtype)
     L, dv, dtype = Q.shape[0], V.shape[1], Q.dtype
     r = fmap.W.shape[0] * (2 if kind == "trig" else 1)
-    if causal:
-        block = max(chunk, block // chunk * chunk)
     blocks = [(s, min(L, s + block)) for s in range(0, K.shape[0], block)]
     threads = _blas_threads()
     workers = threads if len(blocks) > 1 else 1
@@ -134,19 +138,7 @@ def _favor_blockwise(Q, K, V, omega, kind, causal, chunk, block):
         Kp = fmap.keys(K[s:e], pre, cb)
         if not causal:  # K′ᵀV and K′ᵀ1 apart: an inner size d_v + 1 = 65 slows BLAS down by a quarter
             return cb, (Kp.T @ V[s:e], Kp.sum(0)), None
-        n = e - s
-        nc = -(-n // chunk)
-        Vb = V[s:e]
-        if nc * chunk != n:  # zero rows: no contribution to the sums, their outputs are dropped
-            pad = ((0, nc * chunk - n), (0, 0))
-            Kp, Vb = np.pad(Kp, pad), np.pad(Vb, pad)
-        # K′ᵀ of each chunk as a contiguous (nc, r, chunk) array, copied once: both batched products below
-        # (K′ᵀV per chunk and the chunk × chunk triangle) then read contiguous memory
-        kT = np.ascontiguousarray(np.swapaxes(Kp.reshape(nc, chunk, r), 1, 2))
-        v = np.ascontiguousarray(Vb).reshape(nc, chunk, dv)
-        kv = kT @ v  # (nc, r, d_v): each chunk's K′ᵀV
-        k1 = kT.sum(2)  # (nc, r): each chunk's K′ᵀ1
-        return cb, (kv.sum(0), k1.sum(0)), (kT, v, kv, k1)
+        return cb, None, Kp  # causal: the features, put on the common scale and used by the second pass
 
     def run():
         key_parts = _map(keys, blocks, workers)
@@ -165,45 +157,68 @@ def _favor_blockwise(Q, K, V, omega, kind, causal, chunk, block):
                 np.divide(Qp @ S, den[:, None], out=out[s:e])
             _map(queries, blocks, workers)
             return out
-        carried = [(np.zeros((r, dv), dtype=dtype), np.zeros(r, dtype=dtype))]  # blocks before b, common scale
-        for sc, p in zip(scales[:-1], key_parts[:-1]):
-            carried.append((carried[-1][0] + sc * p[1][0], carried[-1][1] + sc * p[1][1]))
-
-        def queries(b):
-            s, e = blocks[b]
-            kT, v, kv, k1 = key_parts[b][2]
-            sc, nc = scales[b], kT.shape[0]
-            Qp = fmap.queries(Q[s:e])
-            if nc * chunk != e - s:
-                Qp = np.pad(Qp, ((0, nc * chunk - (e - s)), (0, 0)))
-            q = Qp.reshape(nc, chunk, r)
-            before, before1 = np.empty_like(kv), np.empty_like(k1)  # the chunks before each chunk in the block
-            before[0], before1[0] = 0, 0
-            if nc > 1:
-                np.cumsum(kv[:-1], axis=0, out=before[1:])
-                np.cumsum(k1[:-1], axis=0, out=before1[1:])
-            before *= sc
-            before += carried[b][0]
-            before1 *= sc
-            before1 += carried[b][1]
-            num = q @ before  # (nc, chunk, d_v)
-            den = (q @ before1[:, :, None])[..., 0]  # (nc, chunk)
-            within = q @ kT  # (nc, chunk, chunk)
-            within *= mask
-            num += sc * (within @ v)
-            den += sc * within.sum(2)
-            den[den == 0] = np.finfo(dtype).tiny
-            num /= den[..., None]
-            out[s:e] = num.reshape(nc * chunk, dv)[: e - s]
+        # causal: the blocks split into `workers` contiguous groups. Each group walks its chunks in
+        # order with a running state (S, s1) = Σ_{j before} K′_jᵀ[V_j, 1] that stays in cache: per chunk
+        # Q′_c·S (everything before the chunk) + tril(Q′_c K′_cᵀ)·V_c (the terms j ≤ i inside it), then
+        # S += K′_cᵀV_c. The first group starts from S = 0 and is done; a later group starts from 0
+        # too and, once the groups before it are done, adds Q′·(their S) to its numerators and
+        # denominators (both are linear in S), so no product is done twice.
         mask = np.tril(np.ones((chunk, chunk), dtype=dtype))
-        _map(queries, list(range(len(blocks))), workers)
+        n_groups = min(workers, len(blocks))
+        bounds = np.linspace(0, len(blocks), n_groups + 1).round().astype(int)
+        den_all = np.empty(L, dtype=dtype)
+
+        def walk(g):
+            S, s1 = np.zeros((r, dv), dtype=dtype), np.zeros(r, dtype=dtype)
+            kept = []
+            for b in range(bounds[g], bounds[g + 1]):
+                s, e = blocks[b]
+                Kp = key_parts[b][2]
+                Kp *= scales[b]  # onto the common scale (used only here from now on)
+                Qp = fmap.queries(Q[s:e])
+                for c0 in range(0, e - s, chunk):
+                    c1 = min(e - s, c0 + chunk)
+                    q, k, v = Qp[c0:c1], Kp[c0:c1], V[s + c0:s + c1]
+                    within = q @ k.T
+                    within *= mask[: c1 - c0, : c1 - c0]
+                    num = q @ S
+                    num += within @ v
+                    den = q @ s1
+                    den += within.sum(1)
+                    if g == 0:
+                        den[den == 0] = np.finfo(dtype).tiny
+                        np.divide(num, den[:, None], out=out[s + c0:s + c1])
+                    else:  # finished once the groups before this one are known
+                        out[s + c0:s + c1], den_all[s + c0:s + c1] = num, den
+                    S += k.T @ v
+                    s1 += k.sum(0)
+                if g > 0:
+                    kept.append((s, e, Qp))
+            return S, s1, kept
+
+        walked = _map(walk, list(range(n_groups)), workers)
+        late = []
+        S_before, s1_before = walked[0][0].copy(), walked[0][1].copy()
+        for S_g, s1_g, kept in walked[1:]:
+            late += [(s, e, Qp, S_before.copy(), s1_before.copy()) for s, e, Qp in kept]
+            S_before += S_g
+            s1_before += s1_g
+
+        def finish(item):
+            s, e, Qp, S_b, s1_b = item
+            out[s:e] += Qp @ S_b
+            den = den_all[s:e] + Qp @ s1_b
+            den[den == 0] = np.finfo(dtype).tiny
+            out[s:e] /= den[:, None]
+
+        _map(finish, late, workers)
         return out
 
     if threads <= 1:
         return run()
     # small products on a shared BLAS pool wait for each other (worst on a loaded machine): one BLAS
     # thread per block, and the blocks spread over the threads instead
-    with _CONTROLLER.limit(limits=1, user_api="blas"):
+    with _controller().limit(limits=1, user_api="blas"):
         return run()
 
 
