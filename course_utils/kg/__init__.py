@@ -121,11 +121,14 @@ from .graph import (
     train_test_split_triples,
 )
 from .negatives import (
+    LOGISTIC_LAMBDAS,
     LOGISTIC_PARAMS,
+    LOGISTIC_RANKS,
     NegativesComparison,
     compute_negatives_comparison,
     corrupt_triples,
     fit_bilinear_logistic,
+    select_logistic,
 )
 from .plots import (
     RELATION_COLORS,
