@@ -22,8 +22,8 @@ What is measured
 * crossover: the smallest L of a finer grid from which on FAVOR+ is faster than exact.
 * floor ratio: FAVOR+ time / time of its own four matrix products run alone (the BLAS floor:
   Q·Wᵀ, K·Wᵀ, K′ᵀV, Q′(K′ᵀV), timed in the same round-robin), at L = 16384 with one and with
-  two BLAS threads side by side (goal: ≤ 1.3 bidirectional, ≤ 2 causal), back to back and from an
-  idle start (a pause before each timed call: see ``IDLE_GAP``);
+  two BLAS threads side by side (goal: ≤ 1.3 bidirectional, ≤ 2 causal), with no pause between the
+  timed calls and from an idle start (a pause before each: see ``IDLE_GAP``);
 * float32: the same FAVOR+ on float32 inputs, its time and its relative error against the
   float64 FAVOR+ (same random features: the rounding cost) and against exact attention.
 
@@ -42,11 +42,15 @@ from course_utils import performer as P
 
 D, M = 64, 256
 
-#: idle seconds before each timed call of the floor table's "idle start" rows. After a product on
-#: several threads, OpenBLAS's worker threads spin (busy-wait for more work) for a while before they
-#: sleep; a FAVOR+ call right after one finds a core taken by a spinning thread and its own two
-#: worker threads share one core. Measured here: FAVOR+ on two threads 1.5-1.9x the floor right
-#: after a two-thread product, about 1.0x after a pause of 0.5 s. Both are printed.
+#: idle seconds before each timed call of the floor table's "idle" rows. After a product on several
+#: threads, OpenBLAS's worker threads spin (busy-wait for more work) for a while before they sleep;
+#: a FAVOR+ call right after one finds a core taken by a spinning thread, and its own two worker
+#: threads share the other core (on a machine with no more cores than threads). Measured here
+#: (2 cores, OpenBLAS 0.3.31, 2026-12-01, L = 16384): bidirectional FAVOR+ on two threads right after a
+#: two-thread floor product 1.8-2.5x the floor; after a 0.5 s pause 0.94x; with no pause but
+#: OPENBLAS_THREAD_TIMEOUT=4 in the environment (the workers sleep at once) 1.06-1.20x. Both rows
+#: are printed. (A two-thread "floor" is not a strict lower bound: our blocked, one-thread-per-block
+#: products can beat the four unblocked two-thread products, hence ratios below 1.)
 IDLE_GAP = 0.5
 
 
@@ -203,10 +207,11 @@ def run(args) -> int:
 
     L_floor = 4096 if args.quick else 16384
     print(f"\n# floor ratios at L = {L_floor}, d = {D}, m = {M} (goal: FAVOR+ <= 1.3, causal <= 2 times the floor)")
-    print(f"# idle start: a pause of {IDLE_GAP} s before each timed call (see IDLE_GAP); back to back: none")
+    print(f"# idle: a pause of {IDLE_GAP} s before each timed call (see IDLE_GAP); no pause: each call right after "
+          "the previous one of the round-robin (FAVOR+ right after a floor product)")
     print(f"{'threads':>7} {'start':>12} {'dtype':>8} {'floor ms':>9} {'FAVOR+ ms':>10} {'causal ms':>10} {'FAVOR+/floor':>13} "
           f"{'causal/floor':>13} {'rel. error vs float64 FAVOR+':>29} {'rel. error vs exact':>20}")
-    for threads, start in ((1, "back to back"), (1, "idle"), (2, "back to back"), (2, "idle")):
+    for threads, start in ((1, "no pause"), (1, "idle"), (2, "no pause"), (2, "idle")):
         gap = IDLE_GAP if start == "idle" else 0.0
         t = floor_ratios(L_floor, threads, rng, omega, W, args.repeats, budget=3 * budget, gap=gap)
         for sfx, dt, e64, eex in (("", "float64", 0.0, t["err64_vs_exact"]),

@@ -157,6 +157,34 @@ def test_a_new_artist_below_drawn_ones_draws_the_background_again():
         assert_blit_like_redraws(live)
 
 
+def test_a_legend_without_frame_gets_an_opaque_one_and_is_pasted():
+    """The course style draws legends without a frame; a live figure gives its legends an opaque frame, so an
+    unchanged legend above moving lines is pasted (not drawn on every move), with a full redraw's pixels."""
+    import matplotlib as mpl
+
+    with mpl.rc_context({"legend.frameon": False}):
+        def setup(ax, a=1.0):
+            x = np.linspace(0, 1, 100)
+            line, = ax.plot(x, x, lw=2, label="curve")
+            ax.legend(loc="center")                      # the line passes under the legend
+            ax.set_ylim(0, 2)
+            return line
+
+        def update(line, a=1.0):
+            line.set_ydata(a * np.linspace(0, 1, 100))
+
+        live = w.live_figure(update, {"a": w.float_slider(1.0, 0.0, 2.0, 0.1)}, setup=setup, figsize=(4, 3))
+        legend = live.axes.get_legend()
+        assert legend.get_frame_on() and legend.get_frame().get_alpha() == 1.0
+        pasted = []
+        for a in (1.1, 1.3, 0.4, 2.0):
+            live.controls["a"].value = a
+            pasted.append(live.blitter.pasted)
+            assert live.last_mode == "blit"
+            assert np.array_equal(pixels(live.image.value), full_redraw(live))
+        assert pasted[-2:] == [1, 1]
+
+
 def test_an_unchanged_opaque_legend_is_pasted_with_the_pixels_of_a_draw():
     state = {}
 

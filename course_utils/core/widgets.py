@@ -92,9 +92,13 @@ class Readout:
 
 
 def _make_legends_opaque(fig: Figure) -> None:
-    """Give every legend of ``fig`` an opaque frame (the usual frame is 80 % opaque)."""
+    """Give every legend of ``fig`` an opaque frame (the course style draws legends without one;
+    matplotlib's usual frame is 80 % opaque). Only what is not so already is changed: a setter
+    marks the legend stale, and a stale legend is drawn again instead of pasted."""
     for legend in (*fig.legends, *(ax.get_legend() for ax in fig.axes)):
         if legend is not None:
+            if not legend.get_frame_on():
+                legend.set_frame_on(True)
             frame = legend.get_frame()
             if frame.get_alpha() is not None and frame.get_alpha() < 1:
                 frame.set_alpha(1.0)
@@ -190,8 +194,10 @@ class LiveFigure:
         self._canvas = FigureCanvasAgg(self.fig)
         self._freeze_layout = freeze_layout
         self._relayout = False
-        # Legends get an opaque frame: what passes below one is hidden (clearer on a projector),
-        # and an unchanged legend is pasted by the blitter instead of drawn again (text is slow).
+        # Legends get an opaque frame (also where the course style has none): what passes below one
+        # is hidden (clearer on a projector), and an unchanged legend is pasted by the blitter
+        # instead of drawn again (text is slow; a legend without a frame shows what moves below it,
+        # so it has to be drawn on every move: 20-50 ms per move for lecture 2's widgets).
         self.opaque_legends = opaque_legends
         # draws only what changed (see course_utils.core.blit); ``blit=False``, or the environment
         # variable COURSE_UTILS_BLIT=0 (to compare, or to rule out a drawing problem), draws everything

@@ -171,8 +171,20 @@ class NegativesComparison:
     random_valid_mrr: list  # per seed: the exact expected MRR of a random order on the same validation triples
 
     def summary(self, model: str, metric: str) -> tuple[float, float]:
+        """Mean and (population) std of ``metric`` over the splits."""
         v = np.array([m[metric] for m in self.metrics[model]])
         return float(v.mean()), float(v.std())
+
+    def paired(self, metric: str = "MRR", model: str = "logistic", baseline: str = "ALS") -> dict:
+        """The splits are paired (same test triples): per-split differences ``model − baseline``, their
+        mean and sample std, the number of splits ``model`` wins, and the two-sided sign-test p-value of
+        that many wins (scipy's exact binomial test, ties dropped)."""
+        from scipy.stats import binomtest
+
+        d = np.array([a[metric] - b[metric] for a, b in zip(self.metrics[model], self.metrics[baseline])])
+        wins, n = int((d > 0).sum()), int((d != 0).sum())
+        return {"diff": d, "mean": float(d.mean()), "std": float(d.std(ddof=1)) if d.size > 1 else float("nan"),
+                "wins": wins, "n": n, "p": float(binomtest(wins, n).pvalue) if n else float("nan")}
 
 
 _COMPARISONS: dict = {}   # (seeds, valid_fraction, test_fraction) -> NegativesComparison (50 fits each)

@@ -2,7 +2,7 @@
 
 The textbook formula D⁻¹Q′(K′ᵀV) is in :mod:`course_utils.performer.attention` (``_favor_from_features``);
 this module computes the same output without holding all of Q′ or K′, spreads the blocks over the BLAS
-threads, and does the causal prefix sums as batched contiguous products (see ``_favor_blockwise``).
+threads, and walks the causal prefix sums chunk by chunk with a running state (see ``_favor_blockwise``).
 """
 from __future__ import annotations
 
@@ -162,7 +162,9 @@ def _favor_blockwise(Q, K, V, omega, kind, causal, chunk, block):
         # Q′_c·S (everything before the chunk) + tril(Q′_c K′_cᵀ)·V_c (the terms j ≤ i inside it), then
         # S += K′_cᵀV_c. The first group starts from S = 0 and is done; a later group starts from 0
         # too and, once the groups before it are done, adds Q′·(their S) to its numerators and
-        # denominators (both are linear in S), so no product is done twice.
+        # denominators (both are linear in S). The price: one more Q′·S product for the rows of the later
+        # groups, (n−1)/n of a full Q′S, and their Q′ kept until the end -- instead of a first pass that
+        # computes every block's K′ᵀV before the walk (as costly, and no gain on one thread).
         mask = np.tril(np.ones((chunk, chunk), dtype=dtype))
         n_groups = min(workers, len(blocks))
         bounds = np.linspace(0, len(blocks), n_groups + 1).round().astype(int)
