@@ -111,6 +111,7 @@ def tiny(tmp_path_factory):
         nbformat.v4.new_code_cell("import numpy as np, matplotlib.pyplot as plt\n"
                                   "fig, ax = plt.subplots(); ax.plot([1, 2, 3], [3, 2, 1], label='down'); ax.set_title('Falling')"),
         nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(6 * 7)"),
+        nbformat.v4.new_code_cell("from tqdm.auto import tqdm\nfor _ in tqdm(range(3), desc='working', leave=False):\n    pass"),
         nbformat.v4.new_code_cell(
             "from course_utils.core import widgets as w\n"
             "def setup(ax, a=1.0):\n    (l,) = ax.plot([0, 1], [0, a]); ax.set_ylim(-2, 2); return l\n"
@@ -141,6 +142,8 @@ def test_the_kernel_hooks_record_alt_text_frames_and_solutions(tiny):
     solutions = [o["data"][site.SOLUTION_MIME] for o in outputs if site.SOLUTION_MIME in o.get("data", {})]
     assert solutions and "It is **42**." in solutions[0]["markdown"]
     assert not any(c.get("metadata", {}).get("site_setup") for c in executed["cells"])
+    bar = next(c for c in executed["cells"] if "tqdm(range(3)" in "".join(c["source"]))
+    assert not any(site.WIDGET_VIEW in o.get("data", {}) for o in bar["outputs"])     # the finished bar is dropped
 
 
 def test_pages_have_navigation_contents_math_links_sliders_and_solutions(tiny):
@@ -155,6 +158,7 @@ def test_pages_have_navigation_contents_math_links_sliders_and_solutions(tiny):
     assert "NBVAL" not in page and ">42\n<" in page.replace("</pre>", "<")
     assert "type='range'" in page and "aria-valuetext='slope = 1.00'" in page
     assert "<details class='solution'><summary>Show solution</summary>" in page and "<strong>42</strong>" in page
+    assert site.WIDGET_NOTE not in page      # every widget here works on the page (the tqdm bar is dropped)
     assert not any(s in page for s in ("<script src=\"http", "<link rel=\"stylesheet\" href=\"http", "cdn."))
     frames = sorted((out / "09_tiny").glob("live-1-*.webp"))
     assert len(frames) == 9

@@ -128,6 +128,17 @@ def _recompress_png(b64: str) -> str:
     return base64.b64encode(smaller).decode("ascii") if len(smaller) < len(raw) else b64
 
 
+def drop_progress_bars(nb) -> None:
+    """Remove the outputs of an executed notebook that are progress bars (tqdm's widgets: no picture,
+    a progress model in the stored widget state); needs ``store_widget_state``. Changes ``nb`` in place."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [out for out in cell.get("outputs", [])
+                            if not (WIDGET_VIEW in out.get("data", {}) and "image/png" not in out["data"]
+                                    and _is_progress_bar(state, out["data"][WIDGET_VIEW].get("model_id", "")))]
+
+
 def static_widget_outputs(nb):
     """Store each picture once: drop the widget views and ``metadata.widgets`` of an executed
     notebook, keep each widget's static ``image/png`` / ``text/plain`` (marked as a widget picture),

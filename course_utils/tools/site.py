@@ -55,6 +55,8 @@ def execute_for_site(path: str | Path, max_frames: int = 40, timeout: int = 900)
     import nbformat
     from nbclient import NotebookClient
 
+    from course_utils.tools.notebook_tools import drop_progress_bars
+
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
     setup = nbformat.v4.new_code_cell(
@@ -64,6 +66,7 @@ def execute_for_site(path: str | Path, max_frames: int = 40, timeout: int = 900)
     NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     nb.cells = [c for c in nb.cells if not c.metadata.get("site_setup")]
+    drop_progress_bars(nb)   # a finished tqdm bar is not a widget the reader could use
     nb.metadata.pop("widgets", None)
     return json.loads(nbformat.writes(nb))
 
