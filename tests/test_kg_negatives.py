@@ -128,11 +128,12 @@ def test_logistic_selection_is_reproduced_from_the_split_train_and_valid():
 
 def test_logistic_selection_ties_go_to_the_smaller_rank_then_the_smaller_lambda(monkeypatch):
     import course_utils.kg.negatives as N
+    import course_utils.kg.protocol as PR
 
     mrr = {(10, 1e-3): 0.5, (20, 1e-4): 0.5, (20, 1e-3): 0.5, (40, 1e-2): 0.2}
     monkeypatch.setattr(N, "fit_bilinear_logistic", lambda *a, lam, **k: (a[3], lam))
-    monkeypatch.setattr(N, "filtered_ranks", lambda model, valid, known: model)
-    monkeypatch.setattr(N, "ranking_metrics", lambda key: {"MRR": mrr.get(key, 0.0)})
+    monkeypatch.setattr(PR, "filtered_ranks", lambda model, valid, known: model)     # the shared grid search
+    monkeypatch.setattr(PR, "ranking_metrics", lambda key: {"MRR": mrr.get(key, 0.0)})
     t = np.zeros((1, 3), int)
     best, _ = N.select_logistic(t, t, t, 5, 1, ranks=(40, 20, 10), lams=(1e-2, 1e-3, 1e-4))
     assert best == (10, 1e-3)                                   # three-way tie at 0.5: smallest rank

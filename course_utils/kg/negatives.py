@@ -18,7 +18,8 @@ import scipy.sparse as sp
 
 from course_utils.core.validation import check_bool, check_float, check_int, check_rng
 from course_utils.kg.evaluation import filtered_ranks, ranking_metrics
-from course_utils.kg.graph import load_movies, train_test_split_triples
+from course_utils.kg.graph import load_movies
+from course_utils.kg.protocol import choose_on_valid, compute_movie_ranking, movie_split, random_ranking_metrics
 from course_utils.kg.rescal import RescalModel
 
 #: Settings of the logistic model that are not searched (the optimiser's: stated in the notebook).
@@ -148,15 +149,10 @@ def select_logistic(train, valid, known, n_entities: int, n_relations: int,
     ``LOGISTIC_PARAMS`` otherwise, initial values and negatives from ``default_rng(seed)``).
 
     Returns ``(best, table)`` with ``table[(rank, lam)]`` the validation MRR; ties go to the first grid
-    point (smaller rank, then smaller λ), as in :func:`~course_utils.kg.protocol.select_rescal`."""
-    table = {}
-    for r in ranks:
-        for lam in lams:
-            m = fit_bilinear_logistic(train, n_entities, n_relations, int(r), lam=float(lam),
-                                      rng=np.random.default_rng(seed), **LOGISTIC_PARAMS)
-            table[(int(r), float(lam))] = ranking_metrics(filtered_ranks(m, valid, known))["MRR"]
-    best = max(table, key=lambda key: (round(table[key], 9), -key[0], -key[1]))
-    return best, table
+    point (smaller rank, then smaller λ): :func:`~course_utils.kg.protocol.choose_on_valid`, as for ALS."""
+    return choose_on_valid(lambda r, lam: fit_bilinear_logistic(train, n_entities, n_relations, r, lam=lam,
+                                                                rng=np.random.default_rng(seed), **LOGISTIC_PARAMS),
+                           ranks, lams, valid, known)
 
 
 @dataclass
@@ -209,15 +205,11 @@ def compute_negatives_comparison(seeds: tuple[int, ...] = (0, 1, 2, 3, 4), valid
 def _negatives_comparison(seeds, valid_fraction, test_fraction, progress) -> NegativesComparison:
     from tqdm.auto import tqdm
 
-    from course_utils.kg.protocol import compute_movie_ranking, random_ranking_metrics
-
     g = load_movies()
     als = compute_movie_ranking(tuple(seeds), valid_fraction, test_fraction)
     out, chosen, tables, rnd = [], [], [], []
     for seed in tqdm(seeds, desc="logistic model: grid on valid, refit, test", leave=False, disable=not progress):
-        rest, test = train_test_split_triples(g.triples, test_fraction, np.random.default_rng(seed))
-        train, valid = train_test_split_triples(rest, valid_fraction / (1 - test_fraction),
-                                                np.random.default_rng(seed + 1000))
+        train, valid, rest, test = movie_split(seed, valid_fraction, test_fraction)
         (rank, lam), table = select_logistic(train, valid, g.triples, g.n_entities, g.n_relations, seed=seed)
         chosen.append((rank, lam))
         tables.append(table)

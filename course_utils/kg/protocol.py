@@ -78,19 +78,36 @@ def random_ranking_metrics(test, known, n: int, ks: Sequence[int] = RANK_KS) -> 
     return out
 
 
-def select_rescal(train_slices, valid, known, ranks: Sequence[int], lams: Sequence[float]):
-    """Choose (rank, λ) by filtered MRR on ``valid`` (RESCAL fitted to ``train_slices`` only).
+def choose_on_valid(fit, ranks: Sequence[int], lams: Sequence[float], valid, known):
+    """Choose (rank, λ) by filtered MRR on ``valid`` of ``fit(rank, lam) -> model`` (fitted on training
+    data only), over the grid ``ranks × lams``.
 
-    Returns ``(best, table)`` with ``table[(rank, lam)]`` the validation MRR; ties go to the first
-    grid point (smaller rank, then smaller λ)."""
-    n = check_slices(train_slices)[0].shape[0]
+    Returns ``(best, table)`` with ``table[(rank, lam)]`` the validation MRR; ties go to the smaller
+    rank, then the smaller λ."""
     table = {}
     for r in ranks:
         for lam in lams:
-            m = fit_rescal(train_slices, min(int(r), n), float(lam))
-            table[(int(r), float(lam))] = ranking_metrics(filtered_ranks(m, valid, known))["MRR"]
+            table[(int(r), float(lam))] = ranking_metrics(filtered_ranks(fit(int(r), float(lam)), valid, known))["MRR"]
     best = max(table, key=lambda key: (round(table[key], 9), -key[0], -key[1]))
     return best, table
+
+
+def select_rescal(train_slices, valid, known, ranks: Sequence[int], lams: Sequence[float]):
+    """Choose RESCAL's (rank, λ) by filtered MRR on ``valid`` (fitted to ``train_slices`` only); see
+    :func:`choose_on_valid`."""
+    n = check_slices(train_slices)[0].shape[0]
+    return choose_on_valid(lambda r, lam: fit_rescal(train_slices, min(r, n), lam), ranks, lams, valid, known)
+
+
+def movie_split(seed: int, valid_fraction: float = 0.1, test_fraction: float = 0.1):
+    """Seed ``seed``'s split of the movie graph, shared by every comparison on it: test =
+    ``test_fraction`` of the triples (``default_rng(seed)``), valid = ``valid_fraction`` of all triples
+    taken from the rest (``default_rng(seed + 1000)``). Returns ``(train, valid, rest, test)``, rest =
+    train + valid."""
+    rest, test = train_test_split_triples(load_movies().triples, test_fraction, np.random.default_rng(seed))
+    train, valid = train_test_split_triples(rest, valid_fraction / (1 - test_fraction),
+                                            np.random.default_rng(seed + 1000))
+    return train, valid, rest, test
 
 
 def select_path_alpha(train_slices, valid, known, alphas: Sequence[float] = PATH_ALPHAS, max_length: int = 2):
@@ -168,9 +185,7 @@ def compute_movie_ranking(seeds: tuple[int, ...] = (0, 1, 2, 3, 4), valid_fracti
     chosen, alphas = [], []
     n_test = 0
     for seed in seeds:
-        rest, test = train_test_split_triples(g.triples, test_fraction, np.random.default_rng(seed))
-        train, valid = train_test_split_triples(rest, valid_fraction / (1 - test_fraction),
-                                                np.random.default_rng(seed + 1000))
+        train, valid, rest, test = movie_split(seed, valid_fraction, test_fraction)
         Xtr, Xrest = g.to_tensor(train), g.to_tensor(rest)
         best, _ = select_rescal(Xtr, valid, g.triples, MOVIE_RANKS, MOVIE_LAMBDAS)
         alpha, _ = select_path_alpha(Xtr, valid, g.triples)
@@ -202,8 +217,7 @@ def compute_lambda_sweep(lams: tuple[float, ...] = (0.1, 0.3, 1.0, 1.5, 2.0, 2.5
                          seed: int = 0) -> LambdaSweep:
     """Validation MRR against λ on seed ``seed``'s split of :func:`compute_movie_ranking` (the λ collapse)."""
     g = load_movies()
-    rest, _ = train_test_split_triples(g.triples, 0.1, np.random.default_rng(seed))
-    train, valid = train_test_split_triples(rest, 0.1 / 0.9, np.random.default_rng(seed + 1000))
+    train, valid, _, _ = movie_split(seed)
     X = g.to_tensor(train)
     mrr, nA, mx = [], [], []
     for lam in lams:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from course_utils.core.validation import as_finite_array, check_bool, check_choice, check_int, check_rng
-from course_utils.performer.blockwise import BLOCK_ROWS, _favor_blockwise, _normalise
+from course_utils.performer.blockwise import BLOCK_ROWS, _favor_blockwise, _nonzero, _normalise
 from course_utils.performer.features import KINDS, _check_m, gaussian_random_matrix
 
 #: Feature kinds of FAVOR+: the three softmax estimators and the generalised ReLU kernel (not softmax)
@@ -232,8 +232,7 @@ def favor_attention_matrix(Q, K, omega, kind: str = "positive", *, causal: bool 
     A = Qp @ Kp.T
     if causal:
         A = np.tril(A)
-    den = A.sum(axis=1, keepdims=True)
-    return A / np.where(den == 0, np.finfo(A.dtype).tiny, den)
+    return A / _nonzero(A.sum(axis=1, keepdims=True))
 
 
 def relative_error(approx, exact) -> float:

@@ -9,11 +9,16 @@ from __future__ import annotations
 import numpy as np
 
 
+def _nonzero(den: np.ndarray) -> np.ndarray:
+    """``den`` with exact zeros replaced by the smallest normal number (in place where it can be):
+    positive features give D > 0, so only an exact underflow (0/0) needs the guard."""
+    den[den == 0] = np.finfo(den.dtype).tiny
+    return den
+
+
 def _normalise(num: np.ndarray) -> np.ndarray:
-    """Split [numerator, D] and divide; positive features give D > 0, guard only exact underflow (0/0)."""
-    den = num[:, -1:]
-    den = np.where(den == 0, np.finfo(num.dtype).tiny, den)
-    return num[:, :-1] / den
+    """Split [numerator, D] and divide."""
+    return num[:, :-1] / _nonzero(num[:, -1:].copy())
 
 
 #: rows of Q and K processed at a time by favor_attention: a (block × r) feature block stays in cache
@@ -152,9 +157,7 @@ def _favor_blockwise(Q, K, V, omega, kind, causal, chunk, block):
             def queries(se):
                 s, e = se
                 Qp = fmap.queries(Q[s:e])
-                den = Qp @ s1
-                den[den == 0] = np.finfo(dtype).tiny  # positive features: only an exact underflow gives 0
-                np.divide(Qp @ S, den[:, None], out=out[s:e])
+                np.divide(Qp @ S, _nonzero(Qp @ s1)[:, None], out=out[s:e])
             _map(queries, blocks, workers)
             return out
         # causal: the blocks split into `workers` contiguous groups. Each group walks its chunks in
@@ -188,8 +191,7 @@ def _favor_blockwise(Q, K, V, omega, kind, causal, chunk, block):
                     den = q @ s1
                     den += within.sum(1)
                     if g == 0:
-                        den[den == 0] = np.finfo(dtype).tiny
-                        np.divide(num, den[:, None], out=out[s + c0:s + c1])
+                        np.divide(num, _nonzero(den)[:, None], out=out[s + c0:s + c1])
                     else:  # finished once the groups before this one are known
                         out[s + c0:s + c1], den_all[s + c0:s + c1] = num, den
                     S += k.T @ v
@@ -200,18 +202,15 @@ def _favor_blockwise(Q, K, V, omega, kind, causal, chunk, block):
 
         walked = _map(walk, list(range(n_groups)), workers)
         late = []
-        S_before, s1_before = walked[0][0].copy(), walked[0][1].copy()
+        S_before, s1_before = walked[0][0], walked[0][1]   # the groups before group g, summed
         for S_g, s1_g, kept in walked[1:]:
-            late += [(s, e, Qp, S_before.copy(), s1_before.copy()) for s, e, Qp in kept]
-            S_before += S_g
-            s1_before += s1_g
+            late += [(s, e, Qp, S_before, s1_before) for s, e, Qp in kept]
+            S_before, s1_before = S_before + S_g, s1_before + s1_g   # new arrays: the ones in `late` stay
 
         def finish(item):
             s, e, Qp, S_b, s1_b = item
             out[s:e] += Qp @ S_b
-            den = den_all[s:e] + Qp @ s1_b
-            den[den == 0] = np.finfo(dtype).tiny
-            out[s:e] /= den[:, None]
+            out[s:e] /= _nonzero(den_all[s:e] + Qp @ s1_b)[:, None]
 
         _map(finish, late, workers)
         return out
