@@ -16,7 +16,8 @@ draw) for an A/B comparison.
 filter-free writer ``encode_png``, what LiveFigure uses, or Pillow's). ``both`` measures every widget
 with each writer in turn (alternating blocks of presses in the same kernel, so that the machine's
 load hits both alike) and prints the two side by side with their difference: the benchmark behind
-keeping our writer (Pillow: +18 ms key-to-pixels median over the widgets, +13 ms in the kernel).
+keeping our writer (Pillow: +18 ms key-to-pixels median over the widgets, +13 ms in the kernel, when
+ours still deflated with zlib; ``benchmarks/bench_png.py`` times the writers alone, ISA-L and zlib).
 
 Usage: .venv/bin/python benchmarks/bench_widgets.py [--quick] [--presses N] [--no-blit] [--png both] [notebook.ipynb ...]
 (--quick: 5 presses on the first widget of each notebook.) Needs chromium (apt-get install chromium).

@@ -345,3 +345,81 @@ def test_both_png_writers_round_trip(encoder):
     decoded = np.asarray(Image.open(io.BytesIO(encode(rgba))))
     assert decoded.shape == (6, 9, 3) and np.array_equal(decoded, rgba[..., :3])
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(encode(rgba[..., :3])))), rgba[..., :3])
+
+
+def test_unchanged_groups_are_pasted_and_a_group_with_a_change_drawn():
+    """Animated artists that can put pixels in the same place form a group; a group in which
+    nothing changed (here the title above its Axes) is pasted from its last draw, with the
+    pixels of a full redraw. A changed title is drawn; so is a title that an unclipped text
+    joins to the moving line (one group, with a change)."""
+
+    def setup(ax, a=1.0, title="fixed", cover=False):
+        x = np.linspace(0, 1, 100)
+        line, = ax.plot(x, a * x, lw=2)
+        ax.set_ylim(0, 2)
+        note = ax.text(0.5, 0.5, "note", transform=ax.transAxes, ha="center", va="bottom", fontsize=20, clip_on=False)
+        return {"line": line, "title": ax.title, "note": note}
+
+    def update(artists, a=1.0, title="fixed", cover=False):
+        artists["line"].set_ydata(a * np.linspace(0, 1, 100))
+        artists["title"].set_text(title)
+        artists["note"].set_y(0.95 if cover else 0.5)     # across the Axes' top edge, into the title
+
+    live = w.live_figure(update, {"a": w.float_slider(1.0, 0.0, 2.0, 0.1), "title": w.dropdown(["fixed", "another one"]),
+                                  "cover": w.checkbox(False)}, setup=setup, figsize=(4, 3))
+    pasted = []
+    for a in (1.1, 1.3, 0.4):
+        live.controls["a"].value = a
+        pasted.append(live.blitter.pasted_groups)
+        assert_blit_like_redraws(live)
+    assert pasted == [1, 1, 1]          # its pixels were kept when it was drawn on the first (full) draw
+    live.controls["title"].value = "another one"      # changed: drawn
+    assert live.blitter.pasted_groups == 0
+    assert_blit_like_redraws(live)
+    live.controls["a"].value = 0.9
+    assert live.blitter.pasted_groups == 1
+    assert_blit_like_redraws(live)
+    live.controls["cover"].value = True               # the note joins title and line: drawn every time
+    for a in (0.7, 1.5):
+        live.controls["a"].value = a
+        assert live.blitter.pasted_groups == 0
+        assert_blit_like_redraws(live)
+
+
+@pytest.mark.parametrize("deflate", ["isal", "zlib"])
+def test_own_png_writer_gives_the_same_pixels_on_each_deflate_backend(deflate):
+    from course_utils.core import png
+
+    if deflate == "isal":
+        pytest.importorskip("isal")
+    rng = np.random.default_rng(2)
+    rgba = rng.integers(0, 256, size=(9, 13, 4), dtype=np.uint8)
+    rgba[2:5, 3:9] = 255                                   # a flat patch, as on a figure
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(png.encode_png(rgba, deflate=deflate)))), rgba)
+    rgba[..., 3] = 255
+    flipped = rgba[::-1]                                   # not C-contiguous
+    decoded = np.asarray(Image.open(io.BytesIO(png.encode_png(flipped, deflate=deflate))))
+    assert decoded.shape == (9, 13, 3) and np.array_equal(decoded, flipped[..., :3])
+    with pytest.raises(ValueError, match="deflate must be one of"):
+        png.encode_png(rgba, deflate="gzip")
+
+
+def test_a_text_that_draws_outside_its_extent_is_never_pasted_on_its_own():
+    """A stroked (or boxed, rotated) text or an annotation can put ink outside its extent: it shares
+    a group with everything (drawn whenever anything changes), with the pixels of a full redraw."""
+    from matplotlib import patheffects
+
+    def setup(ax, a=1.0):
+        line, = ax.plot(np.linspace(0, 1, 100), a * np.linspace(0, 1, 100), lw=2)
+        ax.set_ylim(0, 2)
+        ax.set_title("stroked", path_effects=[patheffects.withStroke(linewidth=6, foreground="r")])
+        return {"line": line, "title": ax.title}
+
+    def update(artists, a=1.0):
+        artists["line"].set_ydata(a * np.linspace(0, 1, 100))
+
+    live = w.live_figure(update, {"a": w.float_slider(1.0, 0.0, 2.0, 0.1)}, setup=setup, figsize=(4, 3))
+    for a in (1.1, 1.3, 0.4):
+        live.controls["a"].value = a
+        assert live.blitter.pasted_groups == 0
+        assert_blit_like_redraws(live)

@@ -25,6 +25,13 @@ clean; an update that touches an artist (``set_data``, ``set_text`` ...) marks i
 * A new artist (for example contours re-made for the new value) is animated when no full draw
   is needed anyway; it is then drawn above the background.
 
+* Animated artists are grouped by where they can put pixels (a clipped artist only inside its
+  clip box, a text or legend inside its extent, an unclipped line or patch anywhere): a group is
+  the artists whose pixel boxes overlap, directly or through others. A group in which nothing
+  changed is pasted from the pixels of its last draw (they depend only on the group and the
+  unchanged background), e.g. an unchanged image with its title, in an Axes of their own. A change
+  is seen through the ``stale`` flags that matplotlib's setters raise: change artists with their
+  setters (``set_data``, ``set_text``, ``set_array`` ...), never by editing their arrays in place.
 * An animated legend that did not change is pasted, not drawn (drawing text is slow): only
   its frame's rim, which blends with what is below, is drawn again. This needs an opaque
   frame (:class:`~course_utils.core.widgets.LiveFigure` makes legends opaque) at the place it
@@ -50,7 +57,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.spines import Spine
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 
 #: artists that are part of the frame: a change in them always means a full draw
 _FRAME_TYPES = (Axis, Tick, Spine)
@@ -111,18 +118,74 @@ def _cacheable_legend(unit: Artist) -> bool:
             and unit.legendPatch.get_facecolor()[3] == 1.0)
 
 
+def _pixel_box(unit: Artist, renderer, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The buffer rows and columns where ``unit`` can put pixels: (row0, row1, col0, col1), whole
+    pixels, outwards (the whole buffer for an unclipped artist that is not a text or legend)."""
+    h, w = shape[:2]
+    if isinstance(unit, (Text, Legend)):
+        if not unit.get_visible():
+            # draws nothing; a text just hidden leaves its group, whose key then changes (drawn)
+            return 0, 0, 0, 0
+        if (isinstance(unit, Annotation) or unit.get_path_effects() or getattr(unit, "shadow", False)
+                or (isinstance(unit, Text) and (unit.get_bbox_patch() is not None or unit.get_rotation() % 360))):
+            # ink outside the extent (arrow, stroke, shadow, box), or a rotated one: anywhere
+            # (an Annotation's extent would also mark it stale)
+            return 0, h, 0, w
+        x0, y0, x1, y1 = unit.get_window_extent(renderer).extents
+        # its layout box (line height, descent included) and a margin for antialiasing (1 px) and
+        # italic overhangs (sideways)
+        x0, y0, x1, y1 = x0 - 3, y0 - 1, x1 + 3, y1 + 1
+        if unit.get_clip_on() and unit.get_clip_box() is not None:
+            cx0, cy0, cx1, cy1 = unit.get_clip_box().extents
+            x0, y0, x1, y1 = max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1)
+    elif unit.get_clip_on() and unit.get_clip_box() is not None:
+        x0, y0, x1, y1 = unit.get_clip_box().extents        # Agg clips to these pixels
+    else:
+        return 0, h, 0, w
+    r0, r1 = max(int(np.floor(h - y1)), 0), min(int(np.ceil(h - y0)), h)
+    c0, c1 = max(int(np.floor(x0)), 0), min(int(np.ceil(x1)), w)
+    return r0, max(r1, r0), c0, max(c1, c0)
+
+
+def _groups(boxes: list[tuple[int, int, int, int]]) -> list[list[int]]:
+    """Indices of ``boxes`` grouped by overlap (connected components), each group in index order."""
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(boxes):
+        for j in range(i):
+            b = boxes[j]
+            if a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]:
+                parent[root(i)] = root(j)
+    out: dict[int, list[int]] = {}
+    for i in range(len(boxes)):
+        out.setdefault(root(i), []).append(i)
+    return list(out.values())
+
+
+def _padded_region(canvas: FigureCanvasAgg, extent, pad: int) -> tuple[slice, slice, tuple]:
+    """The buffer's rows and columns of a window extent (display coordinates, y up), ``pad``
+    pixels wider on every side, and that padded box in display coordinates."""
+    h, w = np.asarray(canvas.buffer_rgba()).shape[:2]
+    x0, y0, x1, y1 = extent.extents
+    rows = slice(max(int(np.floor(h - y1)) - pad, 0), min(int(np.ceil(h - y0)) + pad, h))
+    cols = slice(max(int(np.floor(x0)) - pad, 0), min(int(np.ceil(x1)) + pad, w))
+    return rows, cols, (cols.start, h - rows.stop, cols.stop, h - rows.start)
+
+
 def _legend_pixels(canvas: FigureCanvasAgg, legend: Legend, renderer) -> tuple | None:
     """Draw ``legend`` and return what is needed to paste it later without drawing its text:
     (extent, rows, cols, mask, pixels), where ``extent`` is where it was drawn and ``mask`` marks
     the pixels of its box that do not depend on what lies below (fully covered by the opaque frame fill, or drawn by the legend on that fill).
     None (the legend drawn all the same) when the legend draws outside those pixels."""
     buf = np.asarray(canvas.buffer_rgba())
-    h = buf.shape[0]
-    extent = legend.get_window_extent(renderer)
-    x0, y0, x1, y1 = extent.extents
     pad = int(np.ceil(legend.legendPatch.get_linewidth() * legend.get_figure(root=True).dpi / 72)) + 3  # the frame's edge
-    rows = slice(max(int(np.floor(h - y1)) - pad, 0), min(int(np.ceil(h - y0)) + pad, h))
-    cols = slice(max(int(np.floor(x0)) - pad, 0), min(int(np.ceil(x1)) + pad, buf.shape[1]))
+    rows, cols, _ = _padded_region(canvas, legend.get_window_extent(renderer), pad)
     below = buf[rows, cols].copy()
     legend.draw(renderer)                 # the real picture; this also fits the frame to the entries
     drawn = buf[rows, cols].copy()
@@ -169,7 +232,12 @@ class Blitter:
         self._pasted: dict[int, tuple] = {}      # id(legend) -> (legend, pixels inside its frame)
         #: how many legends the last draw pasted instead of drawing
         self.pasted = 0
+        #: how many groups of animated artists the last draw pasted (none of them changed)
+        self.pasted_groups = 0
         self._legend_changed: dict[int, bool] = {}   # id(legend) -> whether it changed at its last draw
+        # the pixels of each group of animated artists after the last draw, by the group's ids:
+        # (artists, pixel boxes, pixels per box, whether it had changed at that draw)
+        self._groups: dict[tuple, tuple] = {}
         #: artists that changed without being declared (found by their stale flags), by type name
         self.learned: list[str] = []
         self._declared: weakref.WeakValueDictionary = weakref.WeakValueDictionary()   # id() -> every artist declared so far
@@ -277,8 +345,30 @@ class Blitter:
         renderer = self.canvas.get_renderer()
         order = {id(ax): i for i, ax in enumerate(self.fig.axes)}
         ranked = sorted(self.animated, key=lambda au: (order.get(id(au[0]), len(order)), au[1].get_zorder()))
-        self.pasted = 0
+        self.pasted = self.pasted_groups = 0
+        buf = np.asarray(self.canvas.buffer_rgba())
+        boxes = [_pixel_box(u, renderer, buf.shape) for _, u in ranked]
+        skip: set[int] = set()
+        keep: list[tuple] = []           # the groups whose pixels are kept after this draw
+        previous, self._groups = self._groups, {}
+        for group in _groups(boxes):
+            units = tuple(ranked[i][1] for i in group)
+            key = tuple(id(u) for u in units)
+            rects = tuple(boxes[i] for i in group)
+            changed = any(_is_stale(u) for u in units)
+            cached = previous.get(key)
+            if (cached is not None and not changed and all(a is b for a, b in zip(cached[0], units))
+                    and cached[1] == rects):
+                for (r0, r1, c0, c1), pixels in zip(rects, cached[2]):   # nothing changed: paste the group
+                    buf[r0:r1, c0:c1] = pixels
+                self._groups[key] = cached
+                skip.update(key)
+                self.pasted_groups += 1
+            elif not (changed and cached is not None and cached[3]):
+                keep.append((key, units, rects, changed))    # (a group changing on every move is not kept)
         for _, unit in ranked:
+            if id(unit) in skip:
+                continue
             cacheable = _cacheable_legend(unit)
             cached = self._pasted.get(id(unit))
             changed = cacheable and _is_stale(unit)
@@ -307,6 +397,8 @@ class Blitter:
                 self._pasted.pop(id(unit), None)
             else:
                 self._pasted[id(unit)] = (unit, saved)
+        for key, units, rects, changed in keep:
+            self._groups[key] = (units, rects, [buf[r0:r1, c0:c1].copy() for r0, r1, c0, c1 in rects], changed)
 
     def needs_full(self) -> bool:
         """Whether the next :meth:`draw` has to draw everything (learns what changed: call once,
@@ -327,6 +419,7 @@ class Blitter:
             return self.mode
         if full:
             self._pasted.clear()                     # places may change: draw every legend again
+            self._groups.clear()                     # and every group (the background may differ)
             self.canvas.draw()                       # skips the animated artists
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
             self._geometry = _geometry(self.fig)

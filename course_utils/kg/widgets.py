@@ -78,13 +78,15 @@ def rescal_fit_widget():
 
     def update(artists, rank=MOVIE_RANK, lam=MOVIE_LAMBDA, relation="starredIn"):
         res, k, recon = fit_and_slice(rank, lam, relation)
-        label = f"rank {res.rank}, λ = {res.lam:.3g}"
         fit = np.asarray(res.history.fit)
         artists["line"].set_data(np.arange(len(fit)), fit)
-        artists["line"].set_label(label)
-        artists["legend_text"].set_text(label)
+        # rank and λ are in the readout: a legend that does not change is pasted, not drawn
+        artists["line"].set_label("fit at this rank and λ")
+        artists["legend_text"].set_text("fit at this rank and λ")
         rows, cols = relation_block(kg, relation)
-        artists["im_x"].set_data(dense[k][np.ix_(rows, cols)])
+        observed = dense[k][np.ix_(rows, cols)]
+        if not np.array_equal(artists["im_x"].get_array(), observed):  # (an unchanged image is pasted, not drawn)
+            artists["im_x"].set_data(observed)
         artists["im_r"].set_data(np.asarray(recon.toarray() if sp.issparse(recon) else recon)[np.ix_(rows, cols)])
         artists["title_x"].set_text(f"X: {relation}")
         artists["title_r"].set_text(f"A R Aᵀ: {relation}")

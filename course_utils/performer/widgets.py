@@ -58,7 +58,9 @@ def rff_widget() -> LiveFigure:
         artists["image"].set_data(approx)
         artists["title"].set_text(f"RFF $\\hat K$, m = {m}")
         artists["marker"].set_data([m], [float(np.interp(np.log(m), np.log(result.m_values), result.errors))])
-        artists["marker_label"].set_text(f"m = {m}")
+        # the legend entry does not follow m (the title does): the legend is pasted, not drawn again
+        artists["marker"].set_label("current m")
+        artists["marker_label"].set_text("current m")
         return f"m = {m}: relative error of this draw = {err:.3f}; colours fixed to [−1, 1] (blue: negative)"
 
     # the labels do not change size with m: solve the layout once (a slider move then only redraws)
@@ -115,7 +117,9 @@ def favor_widget() -> LiveFigure:
         demo = _favor_demo(m, kind, orthogonal, causal, sharpness)
         curve = _favor_curve(kind, orthogonal, causal, sharpness)
         vmax = float(demo.exact_matrix.max())  # both shown relative to it: fixed colour ranges and colour bars
-        artists["exact"].set_data(demo.exact_matrix / vmax)
+        exact = demo.exact_matrix / vmax
+        if not np.array_equal(artists["exact"].get_array(), exact):  # (an unchanged image is pasted, not drawn)
+            artists["exact"].set_data(exact)
         artists["approx"].set_data(demo.approx_matrix / vmax)
         artists["exact_title"].set_text(f"exact (largest weight {vmax:.3f})")
         artists["title"].set_text(f"FAVOR+ ({demo.kind}, m = {demo.m})")

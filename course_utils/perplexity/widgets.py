@@ -148,9 +148,9 @@ def add_k_widget(corpus: Corpus | None = None, n: int = 2, k: float = 1.0) -> Li
         train_line.set_data(curve.ks, curve.train_pp)
         test_line.set_data(curve.ks, curve.test_pp)
         ref.set_ydata([kn, kn])
-        label = f"Kneser–Ney test ({kn:.0f})"
-        ref.set_label(label)
-        artists["legend_text"].set_text(label)
+        # the value is in the readout; a legend that does not change is pasted, not drawn
+        ref.set_label("Kneser–Ney test")
+        artists["legend_text"].set_text("Kneser–Ney test")
         artists["title"].set_text(f"add-k {curve.n}-gram")
         return _add_k_readout(curve, kn)
 
