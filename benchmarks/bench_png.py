@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import functools
 import statistics
-import time
 
 import matplotlib
 
@@ -25,6 +24,7 @@ import numpy as np  # noqa: E402
 
 from course_utils.core import png  # noqa: E402
 from course_utils.core.plotting import use_course_style  # noqa: E402
+from course_utils.core.timing import median_time  # noqa: E402
 from course_utils.core.widgets import live_figures  # noqa: E402
 
 #: the writers compared; the first is the reference of the ratios
@@ -38,16 +38,6 @@ WIDGETS = ("performer.rff_widget", "performer.lemma2_widget", "performer.favor_w
            "regularization.diabetes_widget", "regularization.bayes_widget", "perplexity.die_widget",
            "perplexity.branching_widget", "perplexity.add_k_widget", "perplexity.tokenisation_widget",
            "kg.rescal_fit_widget", "kg.planted_recovery_widget")
-
-
-def median_ms(fn, repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         getattr(importlib.import_module(f"course_utils.{module}"), fn)()
         live = live_figures()[-1]
         rgba = np.asarray(live._canvas.buffer_rgba())
-        ms = {n: median_ms(lambda f=f: f(rgba), args.repeats) for n, f in WRITERS.items()}
+        ms = {n: 1e3 * median_time(lambda f=f: f(rgba), repeats=args.repeats) for n, f in WRITERS.items()}
         size = {n: len(f(rgba)) / 1024 for n, f in WRITERS.items()}
         cells = []
         for n in names:

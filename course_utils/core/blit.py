@@ -142,9 +142,7 @@ def _pixel_box(unit: Artist, renderer, shape: tuple[int, ...]) -> tuple[int, int
         x0, y0, x1, y1 = unit.get_clip_box().extents        # Agg clips to these pixels
     else:
         return 0, h, 0, w
-    r0, r1 = max(int(np.floor(h - y1)), 0), min(int(np.ceil(h - y0)), h)
-    c0, c1 = max(int(np.floor(x0)), 0), min(int(np.ceil(x1)), w)
-    return r0, max(r1, r0), c0, max(c1, c0)
+    return _pixel_rect((x0, y0, x1, y1), shape)
 
 
 def _groups(boxes: list[tuple[int, int, int, int]]) -> list[list[int]]:
@@ -168,14 +166,14 @@ def _groups(boxes: list[tuple[int, int, int, int]]) -> list[list[int]]:
     return list(out.values())
 
 
-def _padded_region(canvas: FigureCanvasAgg, extent, pad: int) -> tuple[slice, slice, tuple]:
-    """The buffer's rows and columns of a window extent (display coordinates, y up), ``pad``
-    pixels wider on every side, and that padded box in display coordinates."""
-    h, w = np.asarray(canvas.buffer_rgba()).shape[:2]
-    x0, y0, x1, y1 = extent.extents
-    rows = slice(max(int(np.floor(h - y1)) - pad, 0), min(int(np.ceil(h - y0)) + pad, h))
-    cols = slice(max(int(np.floor(x0)) - pad, 0), min(int(np.ceil(x1)) + pad, w))
-    return rows, cols, (cols.start, h - rows.stop, cols.stop, h - rows.start)
+def _pixel_rect(extents, shape: tuple[int, ...], pad: int = 0) -> tuple[int, int, int, int]:
+    """The buffer rows and columns (row0, row1, col0, col1) covering display extents
+    (x0, y0, x1, y1; y up), rounded outwards, ``pad`` pixels wider on every side, inside the buffer."""
+    h, w = shape[:2]
+    x0, y0, x1, y1 = extents
+    r0, r1 = max(int(np.floor(h - y1)) - pad, 0), min(int(np.ceil(h - y0)) + pad, h)
+    c0, c1 = max(int(np.floor(x0)) - pad, 0), min(int(np.ceil(x1)) + pad, w)
+    return r0, max(r1, r0), c0, max(c1, c0)
 
 
 def _legend_pixels(canvas: FigureCanvasAgg, legend: Legend, renderer) -> tuple | None:
@@ -185,7 +183,8 @@ def _legend_pixels(canvas: FigureCanvasAgg, legend: Legend, renderer) -> tuple |
     None (the legend drawn all the same) when the legend draws outside those pixels."""
     buf = np.asarray(canvas.buffer_rgba())
     pad = int(np.ceil(legend.legendPatch.get_linewidth() * legend.get_figure(root=True).dpi / 72)) + 3  # the frame's edge
-    rows, cols, _ = _padded_region(canvas, legend.get_window_extent(renderer), pad)
+    r0, r1, c0, c1 = _pixel_rect(legend.get_window_extent(renderer).extents, buf.shape, pad)
+    rows, cols = slice(r0, r1), slice(c0, c1)
     below = buf[rows, cols].copy()
     legend.draw(renderer)                 # the real picture; this also fits the frame to the entries
     drawn = buf[rows, cols].copy()
