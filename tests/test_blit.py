@@ -386,6 +386,65 @@ def test_unchanged_groups_are_pasted_and_a_group_with_a_change_drawn():
         assert_blit_like_redraws(live)
 
 
+def test_a_group_changing_on_every_move_keeps_no_pixels_until_it_stops_changing():
+    """A group that changes on every move is drawn every move, and its pixels are not copied (they
+    would never be pasted); once a move leaves it alone they are kept, and pasted on the next move.
+    The picture equals a full redraw at the end (a full redraw in between would reset what the
+    blitter remembers of the moves, so it is only compared with a fresh widget's picture there)."""
+    x = np.linspace(0, 1, 100)
+
+    def setup(axes, a=1.0, b=1.0):
+        line0, = axes[0].plot(x, a * x, lw=2)
+        line1, = axes[1].plot(x, b * x, lw=2)
+        bars = axes[1].bar([0.2, 0.5, 0.8], [b, b, b], width=0.1)   # three artists sharing one clip box
+        for ax in axes:
+            ax.set_ylim(0, 2)
+        return {"line0": line0, "line1": line1, "bars": list(bars)}
+
+    def update(artists, a=1.0, b=1.0):
+        for line, y in ((artists["line0"], a * x), (artists["line1"], b * x)):
+            if not np.array_equal(line.get_ydata(), y):      # a setter marks it changed, even to the same data
+                line.set_ydata(y)
+        if artists["bars"][0].get_height() != b:
+            for bar in artists["bars"]:
+                bar.set_height(b)
+
+    def build():
+        return w.live_figure(update, {"a": w.float_slider(1.0, 0.0, 2.0, 0.1), "b": w.float_slider(1.0, 0.0, 2.0, 0.1)},
+                             setup=setup, ncols=2, figsize=(6, 3), freeze_layout=True)
+
+    live = build()
+
+    def kept():  # the Axes (by index) of the groups whose pixels are kept
+        return sorted(live.fig.axes.index(units[0].axes) for units, _, pixels, _ in live.blitter._groups.values()
+                      if pixels is not None)
+
+    def like_fresh():
+        with w.initial_values(**live.values()):
+            fresh = build()
+        assert live.last_mode == "blit" and np.array_equal(pixels(live.image.value), pixels(fresh.image.value))
+
+    for b in (1.1, 1.2, 1.3, 1.4):         # the right panel changes on every move, the left one never
+        live.controls["b"].value = b
+        like_fresh()
+    assert live.blitter.pasted_groups == 1 and kept() == [0]
+    right = next(g for g in live.blitter._groups.values() if g[0][0].axes is live.fig.axes[1])
+    assert right[2] is None and right[3] is True and len(right[1]) == 1   # one box for the four artists
+    live.controls["a"].value = 0.5          # now the left one changes and the right one stays
+    like_fresh()
+    assert live.blitter.pasted_groups == 0 and kept() == [0, 1]
+    live.controls["a"].value = 0.6
+    assert live.blitter.pasted_groups == 1
+    assert_blit_like_redraws(live)
+
+
+def test_cover_drops_repeated_boxes_and_boxes_inside_another():
+    from course_utils.core.blit import _cover
+
+    assert _cover([(0, 10, 0, 10), (2, 5, 2, 5), (0, 10, 0, 10), (5, 12, 5, 12)]) == ((0, 10, 0, 10), (5, 12, 5, 12))
+    assert _cover([(1, 2, 3, 4)]) == ((1, 2, 3, 4),)
+
+
 @pytest.mark.parametrize("deflate", ["isal", "zlib"])
 def test_own_png_writer_gives_the_same_pixels_on_each_deflate_backend(deflate):
     from course_utils.core import png

@@ -82,8 +82,17 @@ def _is_stale(unit: Artist) -> bool:
     depends on the limits, its locators and formatters (in :func:`_geometry`) and on its ticks
     and labels (its children), so its own flag is not looked at.
     """
-    own = not isinstance(unit, Axis)
-    return any(a.stale for a in unit.findobj() if own or a is not unit)
+    if not isinstance(unit, Axis) and unit.stale:
+        return True
+    # the artists below it, as ``findobj`` finds them, walked without building lists, and left at
+    # the first stale one (this runs for every artist of the figure on every move)
+    stack = list(unit.get_children())
+    while stack:
+        artist = stack.pop()
+        if artist.stale:
+            return True
+        stack.extend(artist.get_children())
+    return False
 
 
 def _clean(fig: Figure) -> None:
@@ -118,9 +127,14 @@ def _cacheable_legend(unit: Artist) -> bool:
             and unit.legendPatch.get_facecolor()[3] == 1.0)
 
 
-def _pixel_box(unit: Artist, renderer, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+def _pixel_box(unit: Artist, renderer, shape: tuple[int, ...], extents: dict | None = None) -> tuple[int, int, int, int]:
     """The buffer rows and columns where ``unit`` can put pixels: (row0, row1, col0, col1), whole
-    pixels, outwards (the whole buffer for an unclipped artist that is not a text or legend)."""
+    pixels, outwards (the whole buffer for an unclipped artist that is not a text or legend).
+
+    extents : dict, optional
+        Where a text's or legend's window extent, when it was measured, is kept (``id(unit)`` ->
+        its bounds): measuring a legend lays out all its entries, so a draw measures it once.
+    """
     h, w = shape[:2]
     if isinstance(unit, (Text, Legend)):
         if not unit.get_visible():
@@ -131,7 +145,10 @@ def _pixel_box(unit: Artist, renderer, shape: tuple[int, ...]) -> tuple[int, int
             # ink outside the extent (arrow, stroke, shadow, box), or a rotated one: anywhere
             # (an Annotation's extent would also mark it stale)
             return 0, h, 0, w
-        x0, y0, x1, y1 = unit.get_window_extent(renderer).extents
+        bbox = unit.get_window_extent(renderer)
+        if extents is not None:
+            extents[id(unit)] = tuple(bbox.bounds)
+        x0, y0, x1, y1 = bbox.extents
         # its layout box (line height, descent included) and a margin for antialiasing (1 px) and
         # italic overhangs (sideways)
         x0, y0, x1, y1 = x0 - 3, y0 - 1, x1 + 3, y1 + 1
@@ -143,6 +160,14 @@ def _pixel_box(unit: Artist, renderer, shape: tuple[int, ...]) -> tuple[int, int
     else:
         return 0, h, 0, w
     return _pixel_rect((x0, y0, x1, y1), shape)
+
+
+def _cover(rects) -> tuple[tuple[int, int, int, int], ...]:
+    """The boxes (row0, row1, col0, col1) without repeats and without those inside another: the
+    same pixels (many artists of one Axes share its clip box), each copied once."""
+    boxes = list(dict.fromkeys(rects))
+    return tuple(b for b in boxes if not any(o != b and o[0] <= b[0] and b[1] <= o[1] and o[2] <= b[2] and b[3] <= o[3]
+                                             for o in boxes))
 
 
 def _groups(boxes: list[tuple[int, int, int, int]]) -> list[list[int]]:
@@ -178,8 +203,9 @@ def _pixel_rect(extents, shape: tuple[int, ...], pad: int = 0) -> tuple[int, int
 
 def _legend_pixels(canvas: FigureCanvasAgg, legend: Legend, renderer) -> tuple | None:
     """Draw ``legend`` and return what is needed to paste it later without drawing its text:
-    (extent, rows, cols, mask, pixels), where ``extent`` is where it was drawn and ``mask`` marks
-    the pixels of its box that do not depend on what lies below (fully covered by the opaque frame fill, or drawn by the legend on that fill).
+    (extent, rows, cols, mask, pixels), where ``extent`` is where it was drawn, ``pixels`` its box as
+    drawn and ``mask`` (shape (rows, cols, 1)) marks the pixels of that box that do not depend on what
+    lies below (fully covered by the opaque frame fill, or drawn by the legend on that fill).
     None (the legend drawn all the same) when the legend draws outside those pixels."""
     buf = np.asarray(canvas.buffer_rgba())
     pad = int(np.ceil(legend.legendPatch.get_linewidth() * legend.get_figure(root=True).dpi / 72)) + 3  # the frame's edge
@@ -202,7 +228,7 @@ def _legend_pixels(canvas: FigureCanvasAgg, legend: Legend, renderer) -> tuple |
     if (content & ~covered).any():
         return None
     # drawing fits the frame to the entries: where it was drawn is the extent after the draw
-    return tuple(legend.get_window_extent(renderer).bounds), rows, cols, covered, drawn[covered].copy()
+    return tuple(legend.get_window_extent(renderer).bounds), rows, cols, covered[..., None], drawn
 
 
 class Blitter:
@@ -235,7 +261,7 @@ class Blitter:
         self.pasted_groups = 0
         self._legend_changed: dict[int, bool] = {}   # id(legend) -> whether it changed at its last draw
         # the pixels of each group of animated artists after the last draw, by the group's ids:
-        # (artists, pixel boxes, pixels per box, whether it had changed at that draw)
+        # (artists, pixel boxes, pixels per box or None when not kept, whether it had changed at that draw)
         self._groups: dict[tuple, tuple] = {}
         #: artists that changed without being declared (found by their stale flags), by type name
         self.learned: list[str] = []
@@ -346,25 +372,30 @@ class Blitter:
         ranked = sorted(self.animated, key=lambda au: (order.get(id(au[0]), len(order)), au[1].get_zorder()))
         self.pasted = self.pasted_groups = 0
         buf = np.asarray(self.canvas.buffer_rgba())
-        boxes = [_pixel_box(u, renderer, buf.shape) for _, u in ranked]
+        extents: dict[int, tuple] = {}       # the legends' and texts' extents, measured once per draw
+        boxes = [_pixel_box(u, renderer, buf.shape, extents) for _, u in ranked]
         skip: set[int] = set()
         keep: list[tuple] = []           # the groups whose pixels are kept after this draw
         previous, self._groups = self._groups, {}
         for group in _groups(boxes):
             units = tuple(ranked[i][1] for i in group)
             key = tuple(id(u) for u in units)
-            rects = tuple(boxes[i] for i in group)
+            rects = _cover(boxes[i] for i in group)
             changed = any(_is_stale(u) for u in units)
             cached = previous.get(key)
-            if (cached is not None and not changed and all(a is b for a, b in zip(cached[0], units))
-                    and cached[1] == rects):
+            same = cached is not None and all(a is b for a, b in zip(cached[0], units)) and cached[1] == rects
+            if same and not changed and cached[2] is not None:
                 for (r0, r1, c0, c1), pixels in zip(rects, cached[2]):   # nothing changed: paste the group
                     buf[r0:r1, c0:c1] = pixels
-                self._groups[key] = cached
+                self._groups[key] = (*cached[:3], False)     # unchanged at this draw
                 skip.update(key)
                 self.pasted_groups += 1
-            elif not (changed and cached is not None and cached[3]):
-                keep.append((key, units, rects, changed))    # (a group changing on every move is not kept)
+            elif changed and cached is not None and cached[3]:
+                # changed at its last draw too: it changes on every move, so its pixels are not kept
+                # (they would never be pasted); remembered as changing, until a move leaves it alone
+                self._groups[key] = (units, rects, None, True)
+            else:
+                keep.append((key, units, rects, changed))
         for _, unit in ranked:
             if id(unit) in skip:
                 continue
@@ -372,10 +403,10 @@ class Blitter:
             cached = self._pasted.get(id(unit))
             changed = cacheable and _is_stale(unit)
             if (cacheable and cached is not None and cached[0] is unit and not changed
-                    and tuple(unit.get_window_extent(renderer).bounds) == cached[1][0]):   # not moved ("best")
-                _, rows, cols, mask, values = cached[1]
+                    and self._extent(unit, renderer, extents) == cached[1][0]):   # not moved ("best")
+                _, rows, cols, mask, pixels = cached[1]
                 unit.legendPatch.draw(renderer)      # the rim blends with what is below: draw it
-                np.asarray(self.canvas.buffer_rgba())[rows, cols][mask] = values   # the rest: paste it
+                np.copyto(buf[rows, cols], pixels, where=mask)   # the rest: paste it
                 self.pasted += 1
                 self._legend_changed[id(unit)] = False
                 continue
@@ -398,6 +429,13 @@ class Blitter:
                 self._pasted[id(unit)] = (unit, saved)
         for key, units, rects, changed in keep:
             self._groups[key] = (units, rects, [buf[r0:r1, c0:c1].copy() for r0, r1, c0, c1 in rects], changed)
+
+    @staticmethod
+    def _extent(unit: Artist, renderer, extents: dict[int, tuple]) -> tuple:
+        """``unit``'s window extent (bounds) as measured earlier in this draw, else measured now."""
+        if id(unit) not in extents:
+            extents[id(unit)] = tuple(unit.get_window_extent(renderer).bounds)
+        return extents[id(unit)]
 
     def needs_full(self) -> bool:
         """Whether the next :meth:`draw` has to draw everything (learns what changed: call once,

@@ -49,6 +49,11 @@ def rff_widget() -> LiveFigure:
         draw_kernel_matrix(result.exact, axes[0], title="exact $K$", signed=True, colorbar=True)
         draw_kernel_matrix(_rff_matrix(m)[0], axes[1], title="", signed=True, colorbar=True)
         draw_rff_error(result, axes[2], current_m=m)
+        # a legend that stays put in the corner the curve never reaches ("best" jumps as the marker
+        # moves, then covers it, and is drawn again on every jump), narrow enough for the panel
+        axes[2].lines[0].set_label("mean of trials")
+        axes[2].lines[-1].set_label("current m")
+        axes[2].legend(loc="upper right")
         return {"image": axes[1].images[0], "title": axes[1].title, "marker": axes[2].lines[-1],
                 "marker_label": axes[2].get_legend().get_texts()[-1]}
 

@@ -192,18 +192,35 @@ def ball_boundary(norm: str | float = 2, t: float = 1.0, *, l1_ratio: float = 0.
     """
     t = check_float(t, "the radius t", ge=0)
     n = check_int(n, "n", minimum=5)
+    if isinstance(norm, str):
+        u, size = _unit_directions(_check_norm(norm), _check_l1_ratio(l1_ratio), n)
+    else:
+        u = _directions(n)
+        size = lp_norm(u, norm)
+    return u * (t / size)[:, None]
+
+
+def _directions(n: int) -> np.ndarray:
+    """``n`` unit vectors at angles 0 … 2π, shape (n, 2), the axes exact when n - 1 is a multiple of 4."""
     theta = np.linspace(0.0, 2 * np.pi, n)
     u = np.stack([np.cos(theta), np.sin(theta)], axis=1)
     if (n - 1) % 4 == 0:
         q = (n - 1) // 4
         u[::q] = [[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]]
-    if isinstance(norm, str):
-        key = _check_norm(norm)
-        rho = _check_l1_ratio(l1_ratio)
-        size = np.array([_ball_norm(v, key, rho) for v in u])
-    else:
-        size = lp_norm(u, norm)
-    return u * (t / size)[:, None]
+    return u
+
+
+@lru_cache(maxsize=16)
+def _unit_directions(norm: str, l1_ratio: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_directions` and the ``norm`` of each, read-only (cached: a budget slider only rescales them)."""
+    u = _directions(n)
+    return freeze((u, np.array([_ball_norm(v, norm, l1_ratio) for v in u])))
+
+
+@lru_cache(maxsize=256)
+def _grid_loss(w1: float, w2: float, corr: float, scale2: float) -> np.ndarray:
+    """The loss on :data:`_GRID` for the contours, read-only (cached: it does not depend on the budget)."""
+    return freeze(quadratic_loss(scaled_hessian(corr, scale2), np.array([w1, w2]), _GRID))
 
 
 _GRID_1D = np.linspace(-3.5, 3.5, 141)
@@ -276,7 +293,7 @@ def compute_constrained_view(t: float = 1.0, w1: float = 2.0, w2: float = 0.6, c
         pen_w = penalized_least_squares(H, w_star, lam, norm, l1_ratio=rho)
     n = int(n_path) if norm != "elasticnet" else (int(n_path) + 1) // 2   # elastic net: ~1 ms per solve
     ts, ws = _cached_budget_path(norm, float(w1), float(w2), float(corr), rho, n, float(scale2))
-    return ConstrainedView(H, w_star, float(t), norm, rho, sol, pen_w, _GRID, quadratic_loss(H, w_star, _GRID),
+    return ConstrainedView(H, w_star, float(t), norm, rho, sol, pen_w, _GRID, _grid_loss(w1, w2, float(corr), float(scale2)),
                            ball_boundary(norm, t, l1_ratio=rho, n=361), ts, ws)
 
 

@@ -68,6 +68,8 @@ def polynomial_widget():
         draw_degree_curve(degree_curve(lam_eff), degree, ax1)
         draw_coefficients(fit, ax2)
         draw_u_curve(ridge_u_curve(degree), ax3, lam=lam)
+        # a legend that stays put ("best" jumps around the degree line, and is then drawn again)
+        ax1.get_legend().set_loc("upper left")
         # one bar per possible power k = 0 … 14; the unused ones are hidden
         bars = ax2.bar(np.arange(15), np.full(15, 1e-3), color=PALETTE["purple"])
         for p in ax2.patches[:fit.coef.size]:
