@@ -416,7 +416,7 @@ def test_a_group_changing_on_every_move_keeps_no_pixels_until_it_stops_changing(
     live = build()
 
     def kept():  # the Axes (by index) of the groups whose pixels are kept
-        return sorted(live.fig.axes.index(units[0].axes) for units, _, pixels, _ in live.blitter._groups.values()
+        return sorted(live.fig.axes.index(units[0].axes) for units, _, pixels, *_ in live.blitter._groups.values()
                       if pixels is not None)
 
     def like_fresh():
@@ -429,13 +429,49 @@ def test_a_group_changing_on_every_move_keeps_no_pixels_until_it_stops_changing(
         like_fresh()
     assert live.blitter.pasted_groups == 1 and kept() == [0]
     right = next(g for g in live.blitter._groups.values() if g[0][0].axes is live.fig.axes[1])
-    assert right[2] is None and right[3] is True and len(right[1]) == 1   # one box for the four artists
+    assert right[2] is None and right[3] is True
     live.controls["a"].value = 0.5          # now the left one changes and the right one stays
     like_fresh()
     assert live.blitter.pasted_groups == 0 and kept() == [0, 1]
-    live.controls["a"].value = 0.6
-    assert live.blitter.pasted_groups == 1
+    live.controls["a"].value = 0.6          # the right one is pasted; the left one changes on every move now
+    like_fresh()
+    assert live.blitter.pasted_groups == 1 and kept() == [1]
+    right = next(g for g in live.blitter._groups.values() if g[0][0].axes is live.fig.axes[1])
+    assert len(right[1]) == 4 and len(right[4]) == 1 and len(right[2]) == 1   # one box copied for four artists
     assert_blit_like_redraws(live)
+
+
+def test_a_best_legend_moving_inside_a_larger_box_of_its_group_is_drawn_not_pasted():
+    """A group is pasted only when every one of its artists keeps its own box: a ``loc="best"``
+    legend that moves (because a line of another group moved) inside the clip box of a patch of its
+    group changes the picture although nothing in the group is stale."""
+    from matplotlib.patches import Rectangle
+    from matplotlib.transforms import Bbox, TransformedBbox
+
+    xz, yz = np.linspace(0, 0.45, 60), np.tile([0.0, 1.0], 30)     # a dense zigzag over the left half
+    xdata = np.concatenate([xz, [0.5, 1.0]])                          # and a segment across the right half at y = a
+
+    def setup(ax, a=1.0):
+        ax.set_xlim(0, 1)
+        ax.set_ylim(-0.05, 1.05)
+        line, = ax.plot(xdata, np.concatenate([yz, [a, a]]), lw=1, label="a")
+        line.set_clip_box(TransformedBbox(Bbox([[0, 0], [0.4, 1]]), ax.transAxes))   # its ink: the left 40 % only
+        patch = ax.add_patch(Rectangle((0.9, 0.5), 0.01, 0.01, color="k"))
+        patch.set_clip_box(TransformedBbox(Bbox([[0.5, -0.2], [1.2, 1.2]]), ax.transAxes))  # its box: the right half
+        ax.legend(loc="best")
+        return {"line": line, "patch": patch}
+
+    def update(artists, a=1.0):
+        artists["line"].set_ydata(np.concatenate([yz, [a, a]]))
+
+    live = w.live_figure(update, {"a": w.float_slider(1.0, 0.0, 1.0, 1.0)}, setup=setup, figsize=(5, 3), freeze_layout=True)
+    renderer = live._canvas.get_renderer()
+    places = {live.fig.axes[0].get_legend().get_window_extent(renderer).bounds}
+    for a in (0.0, 1.0, 0.0):
+        live.controls["a"].value = a
+        places.add(live.fig.axes[0].get_legend().get_window_extent(renderer).bounds)
+        assert_blit_like_redraws(live)
+    assert len(places) == 2                # the legend did move
 
 
 def test_cover_drops_repeated_boxes_and_boxes_inside_another():

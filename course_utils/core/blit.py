@@ -261,7 +261,8 @@ class Blitter:
         self.pasted_groups = 0
         self._legend_changed: dict[int, bool] = {}   # id(legend) -> whether it changed at its last draw
         # the pixels of each group of animated artists after the last draw, by the group's ids:
-        # (artists, pixel boxes, pixels per box or None when not kept, whether it had changed at that draw)
+        # (artists, their pixel boxes, the pixels of each box of the cover or None when not kept,
+        #  whether it had changed at that draw, the cover: those boxes without repeats or nested ones)
         self._groups: dict[tuple, tuple] = {}
         #: artists that changed without being declared (found by their stale flags), by type name
         self.learned: list[str] = []
@@ -380,20 +381,21 @@ class Blitter:
         for group in _groups(boxes):
             units = tuple(ranked[i][1] for i in group)
             key = tuple(id(u) for u in units)
-            rects = _cover(boxes[i] for i in group)
+            # every artist's box: one moving inside another box of the group is a change too
+            rects = tuple(boxes[i] for i in group)
             changed = any(_is_stale(u) for u in units)
             cached = previous.get(key)
             same = cached is not None and all(a is b for a, b in zip(cached[0], units)) and cached[1] == rects
             if same and not changed and cached[2] is not None:
-                for (r0, r1, c0, c1), pixels in zip(rects, cached[2]):   # nothing changed: paste the group
+                for (r0, r1, c0, c1), pixels in zip(cached[4], cached[2]):   # nothing changed: paste the group
                     buf[r0:r1, c0:c1] = pixels
-                self._groups[key] = (*cached[:3], False)     # unchanged at this draw
+                self._groups[key] = (*cached[:3], False, cached[4])     # unchanged at this draw
                 skip.update(key)
                 self.pasted_groups += 1
             elif changed and cached is not None and cached[3]:
                 # changed at its last draw too: it changes on every move, so its pixels are not kept
                 # (they would never be pasted); remembered as changing, until a move leaves it alone
-                self._groups[key] = (units, rects, None, True)
+                self._groups[key] = (units, rects, None, True, ())
             else:
                 keep.append((key, units, rects, changed))
         for _, unit in ranked:
@@ -428,7 +430,8 @@ class Blitter:
             else:
                 self._pasted[id(unit)] = (unit, saved)
         for key, units, rects, changed in keep:
-            self._groups[key] = (units, rects, [buf[r0:r1, c0:c1].copy() for r0, r1, c0, c1 in rects], changed)
+            cover = _cover(rects)       # the pixels kept: each box once, none inside another
+            self._groups[key] = (units, rects, [buf[r0:r1, c0:c1].copy() for r0, r1, c0, c1 in cover], changed, cover)
 
     @staticmethod
     def _extent(unit: Artist, renderer, extents: dict[int, tuple]) -> tuple:
