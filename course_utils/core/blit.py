@@ -32,6 +32,10 @@ clean; an update that touches an artist (``set_data``, ``set_text`` ...) marks i
   unchanged background), e.g. an unchanged image with its title, in an Axes of their own. A change
   is seen through the ``stale`` flags that matplotlib's setters raise: change artists with their
   setters (``set_data``, ``set_text``, ``set_array`` ...), never by editing their arrays in place.
+  A group is pasted only if each of its artists kept its pixel box; what is kept of it is the cover
+  of those boxes (each box once, none inside another: the artists of an Axes share its clip box).
+  A group that changed at two draws in a row keeps no pixels (it changes on every move of this
+  slider, and a copy of its boxes would never be pasted) until a move leaves it alone.
 * An animated legend that did not change is pasted, not drawn (drawing text is slow): only
   its frame's rim, which blends with what is below, is drawn again. This needs an opaque
   frame (:class:`~course_utils.core.widgets.LiveFigure` makes legends opaque) at the place it
