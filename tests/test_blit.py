@@ -475,7 +475,7 @@ def test_a_best_legend_moving_inside_a_larger_box_of_its_group_is_drawn_not_past
 
 
 def test_cover_drops_repeated_boxes_and_boxes_inside_another():
-    from course_utils.core.blit import _cover
+    from course_utils.core.pixel_boxes import cover as _cover
 
     assert _cover([(0, 10, 0, 10), (2, 5, 2, 5), (0, 10, 0, 10), (5, 12, 5, 12)]) == ((0, 10, 0, 10), (5, 12, 5, 12))
     assert _cover([(1, 2, 3, 4)]) == ((1, 2, 3, 4),)

@@ -59,9 +59,10 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis, Tick
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.legend import Legend
 from matplotlib.spines import Spine
-from matplotlib.text import Annotation, Text
+from matplotlib.text import Text
+
+from course_utils.core.pixel_boxes import cacheable_legend, cover, legend_pixels, overlap_groups, pixel_box
 
 #: artists that are part of the frame: a change in them always means a full draw
 _FRAME_TYPES = (Axis, Tick, Spine)
@@ -122,117 +123,6 @@ def _geometry(fig: Figure) -> tuple:
     return (tuple(fig.bbox.bounds),
             tuple((id(ax), ax.get_visible(), tuple(ax.get_position().bounds), tuple(ax.viewLim.bounds),
                    ax.get_xscale(), ax.get_yscale(), _ticking(ax.xaxis), _ticking(ax.yaxis)) for ax in fig.axes))
-
-
-def _cacheable_legend(unit: Artist) -> bool:
-    """An opaque legend at a fixed place: inside its frame, its pixels do not depend on what is
-    drawn below it, so an unchanged one can be pasted instead of drawn (text is slow to draw)."""
-    return (isinstance(unit, Legend) and unit.get_visible() and unit.get_frame_on() and not unit.shadow
-            and unit.legendPatch.get_facecolor()[3] == 1.0)
-
-
-def _pixel_box(unit: Artist, renderer, shape: tuple[int, ...], extents: dict | None = None) -> tuple[int, int, int, int]:
-    """The buffer rows and columns where ``unit`` can put pixels: (row0, row1, col0, col1), whole
-    pixels, outwards (the whole buffer for an unclipped artist that is not a text or legend).
-
-    extents : dict, optional
-        Where a text's or legend's window extent, when it was measured, is kept (``id(unit)`` ->
-        its bounds): measuring a legend lays out all its entries, so a draw measures it once.
-    """
-    h, w = shape[:2]
-    if isinstance(unit, (Text, Legend)):
-        if not unit.get_visible():
-            # draws nothing; a text just hidden leaves its group, whose key then changes (drawn)
-            return 0, 0, 0, 0
-        if (isinstance(unit, Annotation) or unit.get_path_effects() or getattr(unit, "shadow", False)
-                or (isinstance(unit, Text) and (unit.get_bbox_patch() is not None or unit.get_rotation() % 360))):
-            # ink outside the extent (arrow, stroke, shadow, box), or a rotated one: anywhere
-            # (an Annotation's extent would also mark it stale)
-            return 0, h, 0, w
-        bbox = unit.get_window_extent(renderer)
-        if extents is not None:
-            extents[id(unit)] = tuple(bbox.bounds)
-        x0, y0, x1, y1 = bbox.extents
-        # its layout box (line height, descent included) and a margin for antialiasing (1 px) and
-        # italic overhangs (sideways)
-        x0, y0, x1, y1 = x0 - 3, y0 - 1, x1 + 3, y1 + 1
-        if unit.get_clip_on() and unit.get_clip_box() is not None:
-            cx0, cy0, cx1, cy1 = unit.get_clip_box().extents
-            x0, y0, x1, y1 = max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1)
-    elif unit.get_clip_on() and unit.get_clip_box() is not None:
-        x0, y0, x1, y1 = unit.get_clip_box().extents        # Agg clips to these pixels
-    else:
-        return 0, h, 0, w
-    return _pixel_rect((x0, y0, x1, y1), shape)
-
-
-def _cover(rects) -> tuple[tuple[int, int, int, int], ...]:
-    """The boxes (row0, row1, col0, col1) without repeats and without those inside another: the
-    same pixels (many artists of one Axes share its clip box), each copied once."""
-    boxes = list(dict.fromkeys(rects))
-    return tuple(b for b in boxes if not any(o != b and o[0] <= b[0] and b[1] <= o[1] and o[2] <= b[2] and b[3] <= o[3]
-                                             for o in boxes))
-
-
-def _groups(boxes: list[tuple[int, int, int, int]]) -> list[list[int]]:
-    """Indices of ``boxes`` grouped by overlap (connected components), each group in index order."""
-    parent = list(range(len(boxes)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(boxes):
-        for j in range(i):
-            b = boxes[j]
-            if a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]:
-                parent[root(i)] = root(j)
-    out: dict[int, list[int]] = {}
-    for i in range(len(boxes)):
-        out.setdefault(root(i), []).append(i)
-    return list(out.values())
-
-
-def _pixel_rect(extents, shape: tuple[int, ...], pad: int = 0) -> tuple[int, int, int, int]:
-    """The buffer rows and columns (row0, row1, col0, col1) covering display extents
-    (x0, y0, x1, y1; y up), rounded outwards, ``pad`` pixels wider on every side, inside the buffer."""
-    h, w = shape[:2]
-    x0, y0, x1, y1 = extents
-    r0, r1 = max(int(np.floor(h - y1)) - pad, 0), min(int(np.ceil(h - y0)) + pad, h)
-    c0, c1 = max(int(np.floor(x0)) - pad, 0), min(int(np.ceil(x1)) + pad, w)
-    return r0, max(r1, r0), c0, max(c1, c0)
-
-
-def _legend_pixels(canvas: FigureCanvasAgg, legend: Legend, renderer) -> tuple | None:
-    """Draw ``legend`` and return what is needed to paste it later without drawing its text:
-    (extent, rows, cols, mask, pixels), where ``extent`` is where it was drawn, ``pixels`` its box as
-    drawn and ``mask`` (shape (rows, cols, 1)) marks the pixels of that box that do not depend on what
-    lies below (fully covered by the opaque frame fill, or drawn by the legend on that fill).
-    None (the legend drawn all the same) when the legend draws outside those pixels."""
-    buf = np.asarray(canvas.buffer_rgba())
-    pad = int(np.ceil(legend.legendPatch.get_linewidth() * legend.get_figure(root=True).dpi / 72)) + 3  # the frame's edge
-    r0, r1, c0, c1 = _pixel_rect(legend.get_window_extent(renderer).extents, buf.shape, pad)
-    rows, cols = slice(r0, r1), slice(c0, c1)
-    below = buf[rows, cols].copy()
-    legend.draw(renderer)                 # the real picture; this also fits the frame to the entries
-    drawn = buf[rows, cols].copy()
-    # the frame alone over a colour it cannot have: exactly its fill colour = fully covered
-    fill = np.round(np.asarray(legend.legendPatch.get_facecolor()) * 255).astype(np.uint8)
-    probe = np.array([255 - fill[0], 255 - fill[1], 255 - fill[2], 255], np.uint8)
-    buf[rows, cols] = probe
-    legend.legendPatch.draw(renderer)
-    covered = np.all(buf[rows, cols] == fill, axis=-1)
-    buf[rows, cols] = below
-    legend.legendPatch.draw(renderer)
-    frame_only = buf[rows, cols].copy()
-    buf[rows, cols] = drawn
-    content = np.any(drawn != frame_only, axis=-1)
-    if (content & ~covered).any():
-        return None
-    # drawing fits the frame to the entries: where it was drawn is the extent after the draw
-    return tuple(legend.get_window_extent(renderer).bounds), rows, cols, covered[..., None], drawn
 
 
 class Blitter:
@@ -378,11 +268,11 @@ class Blitter:
         self.pasted = self.pasted_groups = 0
         buf = np.asarray(self.canvas.buffer_rgba())
         extents: dict[int, tuple] = {}       # the legends' and texts' extents, measured once per draw
-        boxes = [_pixel_box(u, renderer, buf.shape, extents) for _, u in ranked]
+        boxes = [pixel_box(u, renderer, buf.shape, extents) for _, u in ranked]
         skip: set[int] = set()
         keep: list[tuple] = []           # the groups whose pixels are kept after this draw
         previous, self._groups = self._groups, {}
-        for group in _groups(boxes):
+        for group in overlap_groups(boxes):
             units = tuple(ranked[i][1] for i in group)
             key = tuple(id(u) for u in units)
             # every artist's box: one moving inside another box of the group is a change too
@@ -405,7 +295,7 @@ class Blitter:
         for _, unit in ranked:
             if id(unit) in skip:
                 continue
-            cacheable = _cacheable_legend(unit)
+            cacheable = cacheable_legend(unit)
             cached = self._pasted.get(id(unit))
             changed = cacheable and _is_stale(unit)
             if (cacheable and cached is not None and cached[0] is unit and not changed
@@ -425,7 +315,7 @@ class Blitter:
                     unit.draw(renderer)
                     saved = None
                 else:
-                    saved = _legend_pixels(self.canvas, unit, renderer)     # draws the legend
+                    saved = legend_pixels(self.canvas, unit, renderer)     # draws the legend
             else:
                 unit.draw(renderer)
                 saved = None
@@ -434,8 +324,8 @@ class Blitter:
             else:
                 self._pasted[id(unit)] = (unit, saved)
         for key, units, rects, changed in keep:
-            cover = _cover(rects)       # the pixels kept: each box once, none inside another
-            self._groups[key] = (units, rects, [buf[r0:r1, c0:c1].copy() for r0, r1, c0, c1 in cover], changed, cover)
+            kept = cover(rects)       # the pixels kept: each box once, none inside another
+            self._groups[key] = (units, rects, [buf[r0:r1, c0:c1].copy() for r0, r1, c0, c1 in kept], changed, kept)
 
     @staticmethod
     def _extent(unit: Artist, renderer, extents: dict[int, tuple]) -> tuple:

@@ -307,7 +307,10 @@ def draw_descent_coordinates(res: DescentResult, ax: Axes | None = None) -> Axes
         if zero.any():
             ax.semilogy(k[zero], np.full(zero.sum(), floor), "x", ms=8, color=C_DATA)
     ax.axhline(floor, color="0.5", lw=1, ls=":")
-    ax.text(0, floor * 3, "exactly 0 (×)", fontsize=12, color="0.3")
+    # at the right end, where the runs have settled, and below the curves: in a live figure it then stays
+    # in the background (a text above the moving curves would be drawn again on every move)
+    ax.text(0.98, floor * 3, "exactly 0 (×)", transform=ax.get_yaxis_transform(), ha="right", fontsize=12,
+            color="0.3", zorder=1.5)
     ax.set_ylim(floor / 3, 20)
     _light_log_axis(ax, numticks=5)
     ax.set_xlabel("iteration")
