@@ -163,3 +163,33 @@ def test_diabetes_paths_label_five_features_and_grey_the_other_five():
         assert legend_labels == top + ["other 5 features"]
     finally:
         plt.close(fig)
+
+
+def test_main_sliders_find_their_positions_precomputed_despite_the_browsers_float_residue():
+    """The browser sends 1.2 + 0.05 as 1.2500000000000002: the widgets snap such a value to the slider's
+    position (same picture and readout as 1.25), and the results precomputed per position at creation
+    (sparsity map per budget t, the objective's levels per λ, the U-curve per degree) are found, not
+    computed again on the move."""
+    from course_utils.regularization.evidence import ridge_u_curve
+    from course_utils.regularization.experiments import _descent_objective
+    from course_utils.regularization.sparsity import _sparsity_map
+    from course_utils.regularization.widgets import _positions, _snap
+
+    assert _snap(1.2 + 0.05) == 1.25 and _snap(0.1 + 0.2) == 0.3
+    live = plots.constrained_view_widget()
+    assert len(_positions(live.controls["t"])) == 61 and _positions(live.controls["t"])[25] == 1.25
+    misses = _sparsity_map.cache_info().misses
+    live.controls["t"].value = 1.2 + 0.05
+    residue = (live.readout.value, np.asarray(live._canvas.buffer_rgba()).copy())
+    live.controls["t"].value = 1.25
+    assert live.readout.value == residue[0] and np.array_equal(np.asarray(live._canvas.buffer_rgba()), residue[1])
+    assert _sparsity_map.cache_info().misses == misses
+    descent = plots.descent_widget()
+    misses = _descent_objective.cache_info().misses
+    descent.controls["lam"].value = 2.5 + 0.1 + 0.1 + 0.1          # 2.8000000000000003
+    assert _descent_objective.cache_info().misses == misses
+    poly = plots.polynomial_widget()
+    misses = ridge_u_curve.cache_info().misses
+    for degree in (4, 9, 14, 0):
+        poly.controls["degree"].value = degree
+    assert ridge_u_curve.cache_info().misses == misses

@@ -54,6 +54,18 @@ from course_utils.regularization.solvers import lasso
 from course_utils.regularization.sparsity import SparsityMap, compute_sparsity_map
 
 
+def _snap(value: float) -> float:
+    """A float slider's value without the residue of the browser's arithmetic (it sends 1.2 + 0.05 as
+    1.2500000000000002): results cached per slider position are then found again."""
+    return round(float(value), 10)
+
+
+def _positions(control) -> list[float]:
+    """Every position of a FloatSlider, as :func:`_snap` gives them."""
+    n = int(round((control.max - control.min) / control.step))
+    return [_snap(control.min + k * control.step) for k in range(n + 1)]
+
+
 def polynomial_widget():
     """Section 1: degree slider (and an optional ridge penalty) → fit, errors, coefficients, and the
     U-curve: train / test MSE against λ at this degree, with the λ leave-one-out CV picks.
@@ -107,6 +119,9 @@ def polynomial_widget():
         return (f"degree {degree}, {pen}: train MSE {fit.train_mse:.4f}, test MSE {fit.test_mse:.4g}, "
                 f"max |c_k| = {np.abs(fit.coef).max():.3g}; CV picks λ = {cv_lam:.2g} at this degree")
 
+    # the U-curve of every degree (10-17 ms each, cached): a move of the degree slider only draws
+    for d in range(15):
+        ridge_u_curve(d)
     use_ridge = checkbox(False, description="ridge penalty")
     lam = log_slider(1e-3, -8, 2, 0.25, description="ridge λ", disabled=True)
     # the λ slider only acts with the penalty on: grey it out otherwise
@@ -209,6 +224,7 @@ def constrained_view_widget():
     l1_ratio = 0.5
 
     def setup(axes, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, scale2=1.0):
+        t = _snap(t)
         view = compute_constrained_view(t, w1, w2, corr, norm, l1_ratio, scale2=scale2)
         ax0, ax1 = axes
         draw_constrained_view(view, ax0, sparsity=compute_sparsity_map(t, corr, scale2))
@@ -220,6 +236,7 @@ def constrained_view_widget():
                 "tline": ax1.lines[-2], "shown": {"path": (norm, corr, w1, w2, scale2)}}
 
     def update(artists, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, scale2=1.0):
+        t = _snap(t)
         view = compute_constrained_view(t, w1, w2, corr, norm, l1_ratio, scale2=scale2)
         smap = compute_sparsity_map(t, corr, scale2)
         sol = view.solution
@@ -262,6 +279,9 @@ def constrained_view_widget():
         "w2": float_slider(0.6, -3.0, 3.0, 0.1, description="w*₂"),
         "scale2": float_slider(1.0, 0.4, 2.5, 0.1, description="std of feature 2"),
     }
+    # the sparsity map at every budget for the first correlation and scale (2 ms each, cached)
+    for t in _positions(controls["t"]):
+        compute_sparsity_map(t, controls["corr"].value, controls["scale2"].value)
     live = live_figure(update, controls, setup=setup, ncols=2, figsize=(11, 5))
     return _fixed_layout(live, left=0.07, right=0.98, bottom=0.12, top=0.93, wspace=0.2)
 
@@ -275,7 +295,7 @@ def descent_widget():
     max_steps = 100
 
     def setup(axes, method="ista", lam=2.5, corr=0.5, step=1.0, n_steps=30):
-        res = compute_descent(method, lam, corr, n_steps, step_factor=step)
+        res = compute_descent(method, _snap(lam), corr, n_steps, step_factor=step)
         ax0, ax1 = axes
         draw_descent(res, ax0)
         draw_descent_coordinates(res, ax1)
@@ -292,7 +312,7 @@ def descent_widget():
                 "zeros": zeros}
 
     def update(artists, method="ista", lam=2.5, corr=0.5, step=1.0, n_steps=30):
-        res = compute_descent(method, lam, corr, n_steps, step_factor=step)
+        res = compute_descent(method, _snap(lam), corr, n_steps, step_factor=step)
         path = artists["path"]
         path.set_data(res.path[:, 0], res.path[:, 1])
         color = C_L2 if res.method == "gd" else C_L1
@@ -326,6 +346,9 @@ def descent_widget():
         "step": float_slider(1.0, 0.1, 2.2, 0.05, description="step × L"),
         "n_steps": int_slider(30, 1, max_steps, description="steps"),
     }
+    # the objective's levels at every λ for the first method and correlation (3 ms each, cached)
+    for lam_k in _positions(controls["lam"]):
+        compute_descent(controls["method"].value, lam_k, controls["corr"].value, 1)
     live = live_figure(update, controls, setup=setup, ncols=2, figsize=(11, 4.8))
     return _fixed_layout(live, left=0.07, right=0.98, bottom=0.12, top=0.93, wspace=0.2)
 
