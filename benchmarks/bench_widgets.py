@@ -19,7 +19,14 @@ load hits both alike) and prints the two side by side with their difference: the
 keeping our writer (Pillow: +18 ms key-to-pixels median over the widgets, +13 ms in the kernel, when
 ours still deflated with zlib; ``benchmarks/bench_png.py`` times the writers alone, ISA-L and zlib).
 
-Usage: .venv/bin/python benchmarks/bench_widgets.py [--quick] [--presses N] [--no-blit] [--png both] [notebook.ipynb ...]
+``--phases`` times where a move's milliseconds go instead, on one clock (the browser's
+``performance.timeOrigin + now()`` and the kernel's ``time.time()`` read the same system clock):
+key press -> the message leaves the page (a WebSocket wrapper installed before JupyterLab loads)
+-> the kernel sets the slider's value (``Widget.set_state``) -> the picture's message is sent
+(``Widget._send`` with the PNG buffer) -> it arrives in the page -> the <img> gets its new ``src``
+-> decoded -> next frame. Medians per widget, in a table of its own.
+
+Usage: .venv/bin/python benchmarks/bench_widgets.py [--quick] [--presses N] [--no-blit] [--png both] [--phases] [notebook.ipynb ...]
 (--quick: 5 presses on the first widget of each notebook.) Needs chromium (apt-get install chromium).
 Timings on a shared 2-core machine are noisy: compare medians, not single moves.
 """
@@ -77,6 +84,99 @@ JS_SETUP = r"""
   };
 }
 """
+
+
+#: --phases, in the page before JupyterLab loads: every WebSocket message in and out, with its time
+PHASES_INIT = r"""
+(() => {
+  const Base = window.WebSocket;
+  const now = () => performance.timeOrigin + performance.now();
+  window.__ph = {recv: [], send: [], t0: 0};
+  document.addEventListener('keydown', () => { window.__ph.t0 = now(); }, true);
+  class TimedWebSocket extends Base {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        window.__ph.recv.push([now(), e.data.byteLength || e.data.size || e.data.length || 0]); });
+    }
+    send(data) { window.__ph.send.push([now(), data.byteLength || data.size || data.length || 0]); return super.send(data); }
+  }
+  window.WebSocket = TimedWebSocket;
+})();
+"""
+
+#: --phases, in the kernel: when a widget's value is set from the page, and when a state message leaves
+PHASES_KERNEL = """
+import time as _t
+from ipywidgets import Widget as _W
+_PH = []
+_set_state, _send = _W.set_state, _W._send
+def _timed_set_state(self, sync_data):
+    _PH.append(("set", _t.time(), 0))
+    return _set_state(self, sync_data)
+def _timed_send(self, msg, buffers=None):
+    _PH.append(("send", _t.time(), sum(len(b) for b in buffers) if buffers else 0))
+    return _send(self, msg, buffers)
+_W.set_state, _W._send = _timed_set_state, _timed_send
+"""
+
+#: --phases: arm the page for one press (the new src, decoded, the next frame; the messages since)
+PHASES_ARM = r"""(cls) => {
+  const root = document.querySelector('.' + cls);
+  const src0 = root.querySelector('img').src;
+  const now = () => performance.timeOrigin + performance.now();
+  window.__ph.recv = []; window.__ph.send = [];
+  window.__ph.pending = new Promise(resolve => {
+    let done = false;
+    const obs = new MutationObserver(() => {
+      const img = root.querySelector('img');
+      if (!img || img.src === src0 || done) return;
+      done = true; obs.disconnect();
+      const src = now();
+      img.decode().catch(() => null).then(() => { const decoded = now(); requestAnimationFrame(() => {
+        const frame = now(); resolve({t0: window.__ph.t0, src, decoded, frame, send: window.__ph.send, recv: window.__ph.recv}); }); });
+    });
+    obs.observe(root, {attributes: true, attributeFilter: ['src'], subtree: true, childList: true});
+    setTimeout(() => { if (!done) { done = true; obs.disconnect(); resolve(null); } }, 10000);
+  });
+}"""
+
+#: the --phases columns: (title, from, to), times in ms after the key press
+PHASES = (("key->page sends", "t0", "sent"), ("->kernel sets value", "sent", "set"),
+          ("->picture sent (kernel)", "set", "png_sent"), ("->picture in page", "png_sent", "png_recv"),
+          ("->new src", "png_recv", "src"), ("->decoded", "src", "decoded"), ("->next frame", "decoded", "frame"))
+
+
+def measure_phases(page, fig: dict, presses: int, warmup: int = 2) -> list[dict]:
+    """Press the widget's first slider like :func:`measure_widget`; return each press's milestones
+    (ms after the key press: sent, set, png_sent, png_recv, src, decoded, frame)."""
+    handle = page.locator(f".{fig['cls']} .widget-slider .noUi-handle").first
+    page.evaluate("""(cls) => document.querySelector('.' + cls).scrollIntoView({block: 'center'})""", fig["cls"])
+    ld.wait_kernel_quiet(page)
+    handle.focus()
+    rows, key = [], "ArrowRight"
+    for i in range(warmup + presses):
+        now, lo, hi = page.evaluate("""(cls) => { const h = document.querySelector('.' + cls + ' .widget-slider .noUi-handle');
+            return ['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(a => parseFloat(h.getAttribute(a))); }""", fig["cls"])
+        key = "ArrowLeft" if now >= hi else ("ArrowRight" if now <= lo else key)
+        kernel_run(page, "_PH.clear()")
+        ld.wait_kernel_quiet(page, quiet_ms=100)
+        page.evaluate(PHASES_ARM, fig["cls"])
+        page.keyboard.press(key)
+        got = page.evaluate("() => window.__ph.pending")
+        ld.wait_kernel_quiet(page, quiet_ms=100)
+        events = json.loads(kernel_run(page, "import json as _j; print(_j.dumps(_PH))").strip().splitlines()[-1])
+        if i < warmup or got is None:
+            continue
+        t0 = got["t0"]
+        sets = [e[1] * 1e3 - t0 for e in events if e[0] == "set"]
+        pngs = [e[1] * 1e3 - t0 for e in events if e[0] == "send" and e[2] > 1000]   # the message with the picture
+        arrived = [t - t0 for t, size in got["recv"] if t >= t0 and size > 1000]
+        nan = float("nan")
+        rows.append({"t0": 0.0, "sent": got["send"][0][0] - t0 if got["send"] else nan, "set": sets[0] if sets else nan,
+                     "png_sent": pngs[0] if pngs else nan, "png_recv": arrived[0] if arrived else nan,
+                     "src": got["src"] - t0, "decoded": got["decoded"] - t0, "frame": got["frame"] - t0})
+    return rows
 
 
 def kernel_run(page, code: str) -> str:
@@ -148,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="5 presses, first widget of each notebook")
     parser.add_argument("--presses", type=int, default=None, help="presses per widget (default 20, quick 5)")
     parser.add_argument("--no-blit", action="store_true", help="full draw on every move (COURSE_UTILS_BLIT=0)")
+    parser.add_argument("--phases", action="store_true", help="where a move's time goes (key, messages, kernel, decode, frame)")
     parser.add_argument("--png", choices=["own", "pillow", "both"], default="own",
                         help="PNG writer in the kernel (both: each widget measured with each, side by side)")
     args = parser.parse_args(argv)
@@ -168,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-widgets-") as tmp, ld.LabServer.start(tmp) as lab, sync_playwright() as pw:
         browser = ld.launch_chromium(pw)
         context = ld.new_context(browser, [], viewport=(1280, 1000))
+        if args.phases:
+            context.add_init_script(PHASES_INIT)
         page = context.new_page()
         for name in names:
             ld.open_notebook(page, lab, name)
@@ -177,6 +280,16 @@ def main(argv: list[str] | None = None) -> int:
                 figs = [f for f in live_figures(page) if f["has_slider"] and f["cls"]]
                 if args.quick:
                     figs = figs[:1]
+                if args.phases:
+                    kernel_run(page, PHASES_KERNEL)
+                    for fig in figs:
+                        got = measure_phases(page, fig, presses)
+                        rows.append({"notebook": name.removesuffix(".ipynb"), "widget": f"cell {fig['cell']}: {fig['label'] or '?'}",
+                                     "n": len(got), **{title: statistics.median([r[b] - r[a] for r in got]) if got else float("nan")
+                                                       for title, a, b in PHASES},
+                                     "total": statistics.median([r["frame"] for r in got]) if got else float("nan")})
+                        print(f"  measured {name} {rows[-1]['widget']}", file=sys.stderr, flush=True)
+                    continue
                 for fig in figs:
                     got = {e: [] for e in encoders}
                     kernel = {e: [] for e in encoders}
@@ -210,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     if not rows:
         print("no LiveFigure widgets with sliders found")
         return 1
+    if args.phases:
+        print_phases(rows, presses)
+        return 0
     w_nb = max(len(r["notebook"]) for r in rows)
     w_w = max(len(r["widget"]) for r in rows)
     header = (f"{'notebook':<{w_nb}}  {'widget (first slider)':<{w_w}}  {'png':>6}  {'moves':>5}  {'median ms':>9}  {'p95 ms':>7}  "
@@ -247,6 +363,21 @@ def main(argv: list[str] | None = None) -> int:
         d_k = [a["kmed"] - b["kmed"] for a, b in pairs]
         print(f"  {'median over widgets':<{w_nb + w_w + 2}}  {statistics.median(d_med):>+20.1f}  {statistics.median(d_k):>+13.1f}")
     return 0
+
+
+def print_phases(rows: list[dict], presses: int) -> None:
+    """The --phases table: median ms of each step of a move, per widget."""
+    w_nb = max(len(r["notebook"]) for r in rows)
+    w_w = max(len(r["widget"]) for r in rows)
+    titles = [t for t, _, _ in PHASES]
+    header = f"{'notebook':<{w_nb}}  {'widget (first slider)':<{w_w}}  {'moves':>5}  " + "  ".join(f"{t:>{len(t)}}" for t in titles) + "  total"
+    print(f"Where a move's time goes (median ms of each step over {presses} presses per widget; the steps' medians need "
+          "not add up to the median total)")
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(f"{r['notebook']:<{w_nb}}  {r['widget']:<{w_w}}  {r['n']:>5}  " + "  ".join(f"{r[t]:>{len(t)}.1f}" for t in titles)
+              + f"  {r['total']:>5.0f}")
 
 
 if __name__ == "__main__":
