@@ -170,10 +170,11 @@ def test_main_sliders_find_their_positions_precomputed_despite_the_browsers_floa
     position (same picture and readout as 1.25), and the results precomputed per position at creation
     (sparsity map per budget t, the objective's levels per λ, the U-curve per degree) are found, not
     computed again on the move."""
+    from course_utils.core import slider_positions as _positions
+    from course_utils.core import snap_value as _snap
     from course_utils.regularization.evidence import ridge_u_curve
     from course_utils.regularization.experiments import _descent_objective
     from course_utils.regularization.sparsity import _sparsity_map
-    from course_utils.regularization.widgets import _positions, _snap
 
     assert _snap(1.2 + 0.05) == 1.25 and _snap(0.1 + 0.2) == 0.3
     live = plots.constrained_view_widget()

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from course_utils.core.controls import slider_positions, snap_value
 from course_utils.core.plotting import PALETTE
 from course_utils.core.widgets import checkbox, dropdown, float_slider, int_slider, live_figure, log_slider
 from course_utils.regularization.constrained import loss_level_curve
@@ -52,18 +53,6 @@ from course_utils.regularization.plots import (
 from course_utils.regularization.plots_evidence import draw_u_curve
 from course_utils.regularization.solvers import lasso
 from course_utils.regularization.sparsity import SparsityMap, compute_sparsity_map
-
-
-def _snap(value: float) -> float:
-    """A float slider's value without the residue of the browser's arithmetic (it sends 1.2 + 0.05 as
-    1.2500000000000002): results cached per slider position are then found again."""
-    return round(float(value), 10)
-
-
-def _positions(control) -> list[float]:
-    """Every position of a FloatSlider, as :func:`_snap` gives them."""
-    n = int(round((control.max - control.min) / control.step))
-    return [_snap(control.min + k * control.step) for k in range(n + 1)]
 
 
 def polynomial_widget():
@@ -224,7 +213,7 @@ def constrained_view_widget():
     l1_ratio = 0.5
 
     def setup(axes, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, scale2=1.0):
-        t = _snap(t)
+        t = snap_value(t)
         view = compute_constrained_view(t, w1, w2, corr, norm, l1_ratio, scale2=scale2)
         ax0, ax1 = axes
         draw_constrained_view(view, ax0, sparsity=compute_sparsity_map(t, corr, scale2))
@@ -236,7 +225,7 @@ def constrained_view_widget():
                 "tline": ax1.lines[-2], "shown": {"path": (norm, corr, w1, w2, scale2)}}
 
     def update(artists, norm="l1", t=1.0, corr=0.5, w1=2.0, w2=0.6, scale2=1.0):
-        t = _snap(t)
+        t = snap_value(t)
         view = compute_constrained_view(t, w1, w2, corr, norm, l1_ratio, scale2=scale2)
         smap = compute_sparsity_map(t, corr, scale2)
         sol = view.solution
@@ -280,7 +269,7 @@ def constrained_view_widget():
         "scale2": float_slider(1.0, 0.4, 2.5, 0.1, description="std of feature 2"),
     }
     # the sparsity map at every budget for the first correlation and scale (2 ms each, cached)
-    for t in _positions(controls["t"]):
+    for t in slider_positions(controls["t"]):
         compute_sparsity_map(t, controls["corr"].value, controls["scale2"].value)
     live = live_figure(update, controls, setup=setup, ncols=2, figsize=(11, 5))
     return _fixed_layout(live, left=0.07, right=0.98, bottom=0.12, top=0.93, wspace=0.2)
@@ -295,7 +284,7 @@ def descent_widget():
     max_steps = 100
 
     def setup(axes, method="ista", lam=2.5, corr=0.5, step=1.0, n_steps=30):
-        res = compute_descent(method, _snap(lam), corr, n_steps, step_factor=step)
+        res = compute_descent(method, snap_value(lam), corr, n_steps, step_factor=step)
         ax0, ax1 = axes
         draw_descent(res, ax0)
         draw_descent_coordinates(res, ax1)
@@ -312,7 +301,7 @@ def descent_widget():
                 "zeros": zeros}
 
     def update(artists, method="ista", lam=2.5, corr=0.5, step=1.0, n_steps=30):
-        res = compute_descent(method, _snap(lam), corr, n_steps, step_factor=step)
+        res = compute_descent(method, snap_value(lam), corr, n_steps, step_factor=step)
         path = artists["path"]
         path.set_data(res.path[:, 0], res.path[:, 1])
         color = C_L2 if res.method == "gd" else C_L1
@@ -347,7 +336,7 @@ def descent_widget():
         "n_steps": int_slider(30, 1, max_steps, description="steps"),
     }
     # the objective's levels at every λ for the first method and correlation (3 ms each, cached)
-    for lam_k in _positions(controls["lam"]):
+    for lam_k in slider_positions(controls["lam"]):
         compute_descent(controls["method"].value, lam_k, controls["corr"].value, 1)
     live = live_figure(update, controls, setup=setup, ncols=2, figsize=(11, 4.8))
     return _fixed_layout(live, left=0.07, right=0.98, bottom=0.12, top=0.93, wspace=0.2)
