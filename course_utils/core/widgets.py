@@ -267,8 +267,10 @@ class LiveFigure:
         except ValueError as exc:  # a clear message on screen instead of a traceback mid-lecture
             text = f"<b>Cannot draw this setting:</b> {exc}"
         png = self.png()
-        self.readout.value = text
+        # the picture first: its message then does not queue behind the readout's on the way to the
+        # page (3-4 ms less from kernel to page, `bench_widgets.py --phases`); both land in one frame
         self.image.value = png
+        self.readout.value = text
         self.last_seconds = time.perf_counter() - start
         self.history.append(self.last_seconds)
         self.mode_history.append(self.last_mode)
