@@ -158,6 +158,9 @@ def planted_scale_widget(sizes: Sequence[int] = PLANTED_SIZES):
             images[n] = (img.get_array(), img.get_clim(), tmp.get_title())
         return images[n]
 
+    for n in sizes:   # every size's image now (a few ms each), not on the first move to it
+        image_of(n)
+
     def setup(axes, n=sizes[len(sizes) // 2]):
         draw_scale(list(results.values()), current=n, ax=axes[0])
         draw_planted_slice(results[n], ax=axes[1])
@@ -207,6 +210,9 @@ def planted_recovery_widget(degrees: Sequence[float] = RECOVERY_DEGREES, n: int 
             img = tmp.images[0]
             images[d] = (img.get_array(), img.get_clim())
         return images[d]
+
+    for d in degrees:   # every density's image now (a few ms each), not on the first move to it
+        image_of(d)
 
     def title(d):
         return f"{d:g} edges per entity and relation: ARI {results[d].ari:.2f}"
