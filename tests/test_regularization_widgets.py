@@ -170,15 +170,16 @@ def test_main_sliders_find_their_positions_precomputed_despite_the_browsers_floa
     position (same picture and readout as 1.25), and the results precomputed per position at creation
     (sparsity map per budget t, the objective's levels per λ, the U-curve per degree) are found, not
     computed again on the move."""
-    from course_utils.core import slider_positions as _positions
     from course_utils.core import snap_value as _snap
+    from course_utils.core.frames import slider_positions
     from course_utils.regularization.evidence import ridge_u_curve
     from course_utils.regularization.experiments import _descent_objective
     from course_utils.regularization.sparsity import _sparsity_map
 
     assert _snap(1.2 + 0.05) == 1.25 and _snap(0.1 + 0.2) == 0.3
     live = plots.constrained_view_widget()
-    assert len(_positions(live.controls["t"])) == 61 and _positions(live.controls["t"])[25] == 1.25
+    positions = [_snap(t) for t in slider_positions(live.controls["t"], None)]
+    assert len(positions) == 61 and positions[25] == 1.25
     misses = _sparsity_map.cache_info().misses
     live.controls["t"].value = 1.2 + 0.05
     residue = (live.readout.value, np.asarray(live._canvas.buffer_rgba()).copy())

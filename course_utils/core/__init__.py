@@ -4,8 +4,8 @@ Modules
 -------
 plotting     the course style (applied explicitly), palette, ``get_ax``, ``save_figure``
 widgets      ``LiveFigure`` and the widget contract (``setup`` -> artists, ``update``, ``Readout``)
-controls     ``int_slider``, ``float_slider``, ``log_slider``, ``dropdown``, ``checkbox``; ``snap_value``,
-             ``slider_positions`` (a float slider's positions, for results cached per position)
+controls     ``int_slider``, ``float_slider``, ``log_slider``, ``dropdown``, ``checkbox``; ``snap_value``
+             (a float slider's value without the browser's residue, for results cached per position)
 png          the widget picture's PNG writer (ours, and Pillow's to compare)
 sweep        ``sweep_widget``, ``sweep_values``: every control through its range (tests)
 blit         redraw only the artists that changed (used by ``LiveFigure``)
@@ -25,7 +25,7 @@ from .background import (
 from .blit import (
     Blitter,
 )
-from .controls import slider_positions, snap_value
+from .controls import snap_value
 from .describe import (
     describe_figure,
     set_description,

@@ -48,12 +48,6 @@ def checkbox(value: bool, *, description: str = "", **kw):
 def snap_value(value: float) -> float:
     """A float slider's value without the residue of the browser's arithmetic: it sends 1.2 + 0.05 as
     1.2500000000000002, so a result cached per slider position would be computed again. Snap the
-    value in ``update`` (and ``setup``) before computing, and warm the cache with
-    :func:`slider_positions`."""
+    value in ``update`` (and ``setup``) before computing, and warm the cache at the snapped
+    ``core.frames.slider_positions(control, None)``."""
     return round(float(value), 10)
-
-
-def slider_positions(control) -> list[float]:
-    """Every position of a FloatSlider (``min + k * step`` up to ``max``), as :func:`snap_value` gives them."""
-    n = int(round((control.max - control.min) / control.step))
-    return [snap_value(control.min + k * control.step) for k in range(n + 1)]

@@ -64,13 +64,15 @@ def main_slider(live: LiveFigure) -> tuple[str, Any] | None:
     return None
 
 
-def slider_positions(control: Any, max_frames: int = MAX_FRAMES) -> list:
-    """Every value the slider can take, or ``max_frames`` evenly spaced ones (ends and default included).
+def slider_positions(control: Any, max_frames: int | None = MAX_FRAMES) -> list:
+    """Every value the slider can take, or ``max_frames`` evenly spaced ones (ends and default included;
+    ``None``: every value, e.g. to compute a result for each position ahead).
 
     Integer and float sliders step by their ``step``; a log slider by its exponent step; a selection
     slider through its options.
     """
-    max_frames = check_int(max_frames, "max_frames", minimum=2)
+    if max_frames is not None:
+        max_frames = check_int(max_frames, "max_frames", minimum=2)
     kind = type(control).__name__
     if hasattr(control, "options") and not hasattr(control, "step"):
         values = [o[1] if isinstance(o, tuple) and len(o) == 2 else o for o in control.options]
@@ -82,7 +84,7 @@ def slider_positions(control: Any, max_frames: int = MAX_FRAMES) -> list:
         n = int(round((control.max - control.min) / control.step)) + 1
         values = [control.min + control.step * i for i in range(n)]
         values = [int(v) for v in values] if kind == "IntSlider" else [float(v) for v in values]
-    if len(values) > max_frames:
+    if max_frames is not None and len(values) > max_frames:
         idx = np.unique(np.round(np.linspace(0, len(values) - 1, max_frames)).astype(int))
         keep = [values[i] for i in idx]
         if not any(_same(v, control.value) for v in keep):

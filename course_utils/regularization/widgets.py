@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 
-from course_utils.core.controls import slider_positions, snap_value
+from course_utils.core.controls import snap_value
+from course_utils.core.frames import slider_positions
 from course_utils.core.plotting import PALETTE
 from course_utils.core.widgets import checkbox, dropdown, float_slider, int_slider, live_figure, log_slider
 from course_utils.regularization.constrained import loss_level_curve
@@ -108,14 +109,15 @@ def polynomial_widget():
         return (f"degree {degree}, {pen}: train MSE {fit.train_mse:.4f}, test MSE {fit.test_mse:.4g}, "
                 f"max |c_k| = {np.abs(fit.coef).max():.3g}; CV picks λ = {cv_lam:.2g} at this degree")
 
+    degree_slider = int_slider(3, 0, 14, description="degree")
     # the U-curve of every degree (10-17 ms each, cached): a move of the degree slider only draws
-    for d in range(15):
+    for d in slider_positions(degree_slider, None):
         ridge_u_curve(d)
     use_ridge = checkbox(False, description="ridge penalty")
     lam = log_slider(1e-3, -8, 2, 0.25, description="ridge λ", disabled=True)
     # the λ slider only acts with the penalty on: grey it out otherwise
     use_ridge.observe(lambda change: setattr(lam, "disabled", not change["new"]), names="value")
-    live = live_figure(update, {"degree": int_slider(3, 0, 14, description="degree"),
+    live = live_figure(update, {"degree": degree_slider,
                                 "use_ridge": use_ridge, "lam": lam},
                        setup=setup, ncols=4, figsize=(12.5, 3.9))
     return _fixed_layout(live, left=0.05, right=0.99, bottom=0.16, top=0.96, wspace=0.45)
@@ -269,8 +271,8 @@ def constrained_view_widget():
         "scale2": float_slider(1.0, 0.4, 2.5, 0.1, description="std of feature 2"),
     }
     # the sparsity map at every budget for the first correlation and scale (2 ms each, cached)
-    for t in slider_positions(controls["t"]):
-        compute_sparsity_map(t, controls["corr"].value, controls["scale2"].value)
+    for t in slider_positions(controls["t"], None):
+        compute_sparsity_map(snap_value(t), controls["corr"].value, controls["scale2"].value)
     live = live_figure(update, controls, setup=setup, ncols=2, figsize=(11, 5))
     return _fixed_layout(live, left=0.07, right=0.98, bottom=0.12, top=0.93, wspace=0.2)
 
@@ -336,8 +338,8 @@ def descent_widget():
         "n_steps": int_slider(30, 1, max_steps, description="steps"),
     }
     # the objective's levels at every λ for the first method and correlation (3 ms each, cached)
-    for lam_k in slider_positions(controls["lam"]):
-        compute_descent(controls["method"].value, lam_k, controls["corr"].value, 1)
+    for lam_k in slider_positions(controls["lam"], None):
+        compute_descent(controls["method"].value, snap_value(lam_k), controls["corr"].value, 1)
     live = live_figure(update, controls, setup=setup, ncols=2, figsize=(11, 4.8))
     return _fixed_layout(live, left=0.07, right=0.98, bottom=0.12, top=0.93, wspace=0.2)
 
