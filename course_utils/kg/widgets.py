@@ -148,18 +148,14 @@ def planted_scale_widget(sizes: Sequence[int] = PLANTED_SIZES):
     from course_utils.core.widgets import live_figure
 
     results = {n: compute_planted_scale(n) for n in tqdm(sizes, desc="planted graphs", leave=False)}
-    images: dict = {}  # n -> the density image of draw_planted_slice (drawn once per size)
-
     def image_of(n):
-        if n not in images:
-            tmp = Figure().add_subplot()
-            draw_planted_slice(results[n], ax=tmp)
-            img = tmp.images[0]
-            images[n] = (img.get_array(), img.get_clim(), tmp.get_title())
-        return images[n]
+        tmp = Figure().add_subplot()
+        draw_planted_slice(results[n], ax=tmp)
+        img = tmp.images[0]
+        return img.get_array(), img.get_clim(), tmp.get_title()
 
-    for n in sizes:   # every size's image now (a few ms each), not on the first move to it
-        image_of(n)
+    # n -> the density image of draw_planted_slice, made now (a few ms each), not on the first move to it
+    images = {n: image_of(n) for n in sizes}
 
     def setup(axes, n=sizes[len(sizes) // 2]):
         draw_scale(list(results.values()), current=n, ax=axes[0])
@@ -175,7 +171,7 @@ def planted_scale_widget(sizes: Sequence[int] = PLANTED_SIZES):
     def update(artists, n=sizes[len(sizes) // 2]):
         r = results[n]
         artists["marker"].set_data([r.nnz], [r.seconds_per_iter])
-        H, clim, title = image_of(n)
+        H, clim, title = images[n]
         artists["im"].set_data(H)
         artists["im"].set_clim(*clim)
         artists["title"].set_text(title)
@@ -201,18 +197,14 @@ def planted_recovery_widget(degrees: Sequence[float] = RECOVERY_DEGREES, n: int 
     from course_utils.core.widgets import live_figure
 
     results = {d: compute_planted_scale(n, degree=d) for d in tqdm(degrees, desc="planted graphs", leave=False)}
-    images: dict = {}
-
     def image_of(d):
-        if d not in images:
-            tmp = Figure().add_subplot()
-            draw_planted_slice(results[d], ax=tmp)
-            img = tmp.images[0]
-            images[d] = (img.get_array(), img.get_clim())
-        return images[d]
+        tmp = Figure().add_subplot()
+        draw_planted_slice(results[d], ax=tmp)
+        img = tmp.images[0]
+        return img.get_array(), img.get_clim()
 
-    for d in degrees:   # every density's image now (a few ms each), not on the first move to it
-        image_of(d)
+    # d -> the density image, made now (a few ms each), not on the first move to it
+    images = {d: image_of(d) for d in degrees}
 
     def title(d):
         return f"{d:g} edges per entity and relation: ARI {results[d].ari:.2f}"
@@ -225,7 +217,7 @@ def planted_recovery_widget(degrees: Sequence[float] = RECOVERY_DEGREES, n: int 
         return {"im": ax.images[0], "title": ax.title}
 
     def update(artists, degree=default):
-        H, clim = image_of(degree)
+        H, clim = images[degree]
         artists["im"].set_data(H)
         artists["im"].set_clim(*clim)
         artists["title"].set_text(title(degree))
