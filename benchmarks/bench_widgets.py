@@ -150,15 +150,10 @@ PHASES = (("key->page sends", "t0", "sent"), ("->kernel sets value", "sent", "se
 def measure_phases(page, fig: dict, presses: int, warmup: int = 2) -> list[dict]:
     """Press the widget's first slider like :func:`measure_widget`; return each press's milestones
     (ms after the key press: sent, set, png_sent, png_recv, src, decoded, frame)."""
-    handle = page.locator(f".{fig['cls']} .widget-slider .noUi-handle").first
-    page.evaluate("""(cls) => document.querySelector('.' + cls).scrollIntoView({block: 'center'})""", fig["cls"])
-    ld.wait_kernel_quiet(page)
-    handle.focus()
+    focus_slider(page, fig)
     rows, key = [], "ArrowRight"
     for i in range(warmup + presses):
-        now, lo, hi = page.evaluate("""(cls) => { const h = document.querySelector('.' + cls + ' .widget-slider .noUi-handle');
-            return ['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(a => parseFloat(h.getAttribute(a))); }""", fig["cls"])
-        key = "ArrowLeft" if now >= hi else ("ArrowRight" if now <= lo else key)
+        key = next_key(page, fig, key)
         kernel_run(page, "_PH.clear()")
         ld.wait_kernel_quiet(page, quiet_ms=100)
         page.evaluate(PHASES_ARM, fig["cls"])
@@ -211,22 +206,29 @@ def live_figures(page) -> list[dict]:
     }""")
 
 
+def focus_slider(page, fig: dict) -> None:
+    """Scroll the widget into view (JupyterLab paints no off-screen cell), wait for a quiet kernel and
+    focus its first slider's handle."""
+    page.evaluate("""(cls) => document.querySelector('.' + cls).scrollIntoView({block: 'center'})""", fig["cls"])
+    ld.wait_kernel_quiet(page)
+    page.locator(f".{fig['cls']} .widget-slider .noUi-handle").first.focus()
+
+
+def next_key(page, fig: dict, key: str) -> str:
+    """The arrow key for the next press: ``key`` again, turned round at either end of the slider's range."""
+    now, lo, hi = page.evaluate("""(cls) => { const h = document.querySelector('.' + cls + ' .widget-slider .noUi-handle');
+        return ['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(a => parseFloat(h.getAttribute(a))); }""", fig["cls"])
+    return "ArrowLeft" if now >= hi else ("ArrowRight" if now <= lo else key)
+
+
 def measure_widget(page, fig: dict, presses: int, warmup: int = 2, timeout_ms: int = 10_000) -> list[float | None]:
     """Press the widget's first slider ``warmup + presses`` times (ArrowRight; it turns round at the
     ends of the range); return the measured ms per press (None = no new image within the timeout)."""
-    handle = page.locator(f".{fig['cls']} .widget-slider .noUi-handle").first
-    page.evaluate("""(cls) => document.querySelector('.' + cls).scrollIntoView({block: 'center'})""", fig["cls"])
-    ld.wait_kernel_quiet(page)
-    handle.focus()
+    focus_slider(page, fig)
     times: list[float | None] = []
     key = "ArrowRight"
     for i in range(warmup + presses):
-        now, lo, hi = page.evaluate("""(cls) => { const h = document.querySelector('.' + cls + ' .widget-slider .noUi-handle');
-            return ['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(a => parseFloat(h.getAttribute(a))); }""", fig["cls"])
-        if now >= hi:
-            key = "ArrowLeft"
-        elif now <= lo:
-            key = "ArrowRight"
+        key = next_key(page, fig, key)
         page.evaluate("([cls, t]) => window.__lat.arm(cls, t)", [fig["cls"], timeout_ms])
         page.keyboard.press(key)
         ms = page.evaluate("() => window.__lat.pending")
