@@ -8,7 +8,9 @@ Runs the unit tests and every notebook under nbval (the browser suite runs once,
   uses; an installed ``.venv`` of that release is reused) built from ``requirements.txt``;
   fails when fewer than two releases were found;
 * under two OpenBLAS kernels other than the default (``OPENBLAS_CORETYPE``), each checked with
-  threadpoolctl: a kernel that OpenBLAS does not switch to does not count. By default each kernel
+  threadpoolctl: a kernel that OpenBLAS does not switch to does not count, nor one whose
+  instructions this CPU lacks (it would die of SIGILL, e.g. SkylakeX's AVX-512 on an AMD EPYC;
+  checked against /proc/cpuinfo and by a smoke run of BLAS and LAPACK calls). By default each kernel
   gets a leg of its own on the oldest release; with ``--pair-kernels`` (CI, to stay within its
   time) the other releases' legs run under those kernels instead, so every release and every
   kernel still runs, in fewer legs;
@@ -127,13 +129,47 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
     subprocess.run(cmd, cwd=REPO, env=env, check=True)
 
 
+#: CPU flags (as /proc/cpuinfo names them) each OpenBLAS kernel executes: forcing a kernel whose
+#: instructions the CPU lacks kills the tests with SIGILL (SkylakeX's AVX-512 on an AMD EPYC, say).
+KERNEL_CPU_FLAGS = {
+    "SkylakeX": ("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"),
+    "Haswell": ("avx2", "fma"),
+    "Zen": ("avx2", "fma"),
+    "Sandybridge": ("avx",),
+    "Nehalem": ("sse4_2", "ssse3"),
+    "Prescott": ("pni",),  # SSE3
+}
+
+
+def cpu_flags() -> set[str] | None:
+    """The CPU's flags from /proc/cpuinfo, or None where there is none (not Linux)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = re.search(r"^flags\s*:\s*(.*)$", text, re.MULTILINE)
+    return set(match.group(1).split()) if match else None
+
+
+def cpu_can_run(coretype: str, flags: set[str] | None) -> bool:
+    """Whether this CPU has every instruction set ``coretype``'s kernel uses (unknown flags: assume yes;
+    the smoke run in :func:`blas_architectures` is the second guard)."""
+    return flags is None or all(f in flags for f in KERNEL_CPU_FLAGS.get(coretype, ()))
+
+
 def blas_architectures(python: str, coretype: str | None) -> list[str]:
-    """The architecture each loaded OpenBLAS reports (numpy's and scipy's) under ``coretype``."""
+    """The architecture each loaded OpenBLAS reports (numpy's and scipy's) under ``coretype``.
+
+    The child also runs a few BLAS and LAPACK calls under that kernel, so a kernel this CPU cannot
+    execute (it dies of SIGILL) reports nothing and is not chosen.
+    """
     env = dict(os.environ)
     env.pop("OPENBLAS_CORETYPE", None)
     if coretype:
         env["OPENBLAS_CORETYPE"] = coretype
     code = ("import json, numpy, scipy.linalg, threadpoolctl; "
+            "a = numpy.random.default_rng(0).standard_normal((257, 257)); "
+            "b = a @ a.T + numpy.eye(257); numpy.linalg.solve(b, a); scipy.linalg.eigh(b); numpy.exp(a @ a[0]); "
             "print(json.dumps(sorted({i.get('architecture') or '?' for i in threadpoolctl.threadpool_info() "
             "if i['internal_api'] == 'openblas'})))")
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, encoding="utf-8", env=env, check=False)
@@ -145,7 +181,11 @@ def choose_kernels(python: str, n: int) -> tuple[list[str], list[tuple[str, list
     default = blas_architectures(python, os.environ.get("OPENBLAS_CORETYPE"))
     chosen: list[tuple[str, list[str]]] = []
     seen = {tuple(default)}
+    flags = cpu_flags()
     for name in KERNEL_CANDIDATES:
+        if not cpu_can_run(name, flags):
+            print(f"   OpenBLAS kernel {name}: skipped, this CPU lacks its instructions", flush=True)
+            continue
         arch = blas_architectures(python, name)
         if arch and tuple(arch) not in seen:
             chosen.append((name, arch))
