@@ -10,9 +10,11 @@ sparsity     the sparsity map: which w* give an exact zero on the L1 ball (corne
 descent      trajectories with a step size (GD = weight decay, subgradient, ISTA, FISTA), cached contours
 constrained  the constrained view: exact constrained optima, λ ↔ t, KKT, descent paths
 experiments  ``compute_*(params) -> result``: polynomial fits, diabetes paths, posteriors, widget data
-plots        ``draw_*(result, ax=None)``
-widgets      the sliders
-exercises    ``check_*()`` and the exercises
+evidence     the evidence behind the prose: path facts, feature scaling, CV spread, U-curve, bases
+plots        ``draw_*(result, ax=None)``, sections 1–4 and 6 (plots_diabetes: section 5's paths;
+             plots_evidence: the evidence figures)
+widgets      the sliders of sections 1–4 (widgets_data: the diabetes and Bayes sliders)
+exercises    ``check_*()`` and the exercises (coding_exercises: the ones where the student writes code)
 figures      the committed figures (``FIGURES``)
 """
 from .coding_exercises import (
@@ -116,7 +118,6 @@ from .plots import (
     C_EN,
     C_L1,
     C_L2,
-    FEATURE_STYLES,
     METHOD_LABELS,
     NORM_COLORS,
     NORM_LABELS,
@@ -124,19 +125,22 @@ from .plots import (
     draw_budget_path,
     draw_coefficients,
     draw_constrained_view,
-    draw_cv_curve,
     draw_degree_curve,
     draw_descent,
     draw_descent_coordinates,
-    draw_lasso_path,
     draw_lp_ball,
-    draw_nonzeros,
     draw_penalty_1d,
     draw_polynomial_fit,
     draw_posterior,
     draw_priors,
-    draw_ridge_path,
     draw_shrinkage,
+)
+from .plots_diabetes import (
+    FEATURE_STYLES,
+    draw_cv_curve,
+    draw_lasso_path,
+    draw_nonzeros,
+    draw_ridge_path,
     labelled_features,
     path_styles,
 )
@@ -165,11 +169,10 @@ from .sparsity import (
     sparse_share_identity,
 )
 from .widgets import (
-    bayes_widget,
     constrained_view_readout,
     constrained_view_widget,
     descent_widget,
-    diabetes_widget,
     lp_ball_widget,
     polynomial_widget,
 )
+from .widgets_data import bayes_widget, diabetes_widget

@@ -7,14 +7,11 @@ import math
 from matplotlib.figure import Figure
 
 from course_utils.regularization.experiments import compute_constrained_view, compute_diabetes_paths
-from course_utils.regularization.plots import (
-    NORM_LABELS,
-    draw_constrained_view,
+from course_utils.regularization.plots import NORM_LABELS, draw_constrained_view, draw_lp_ball, draw_shrinkage
+from course_utils.regularization.plots_diabetes import (
     draw_lasso_path,
-    draw_lp_ball,
     draw_nonzeros,
     draw_ridge_path,
-    draw_shrinkage,
     labelled_features,
 )
 
