@@ -3,7 +3,7 @@
 import nbformat
 
 from course_utils.tools import mathml as handouts
-from course_utils.tools.site import render_markdown
+from course_utils.tools.site_pages import render_markdown
 
 
 def markdown_notebook(text: str):

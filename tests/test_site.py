@@ -13,7 +13,7 @@ from PIL import Image
 from course_utils.core import widgets as w
 from course_utils.core.describe import describe_figure, plain_text, set_description
 from course_utils.core.frames import encode, main_slider, render_frames, slider_positions
-from course_utils.tools import site
+from course_utils.tools import site, site_kernel, site_pages
 
 matplotlib.use("Agg")
 
@@ -135,15 +135,15 @@ def test_the_kernel_hooks_record_alt_text_frames_and_solutions(tiny):
     outputs = [o for c in executed["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
     alts = [o["metadata"]["image/png"]["alt"] for o in outputs if "image/png" in o.get("data", {})]
     assert any('Line plot "Falling"' in a and "Line down: falls from 3 to 1" in a for a in alts)
-    frames = [o["data"][site.FRAMES_MIME] for o in outputs if site.FRAMES_MIME in o.get("data", {})]
+    frames = [o["data"][site_kernel.FRAMES_MIME] for o in outputs if site_kernel.FRAMES_MIME in o.get("data", {})]
     assert len(frames) == 1 and frames[0]["value_texts"] == ["-2.00", "-1.50", "-1.00", "-0.50", "0.00", "0.50",
                                                              "1.00", "1.50", "2.00"]
     assert frames[0]["readouts"][frames[0]["default_index"]] == "slope 1.0"
-    solutions = [o["data"][site.SOLUTION_MIME] for o in outputs if site.SOLUTION_MIME in o.get("data", {})]
+    solutions = [o["data"][site_kernel.SOLUTION_MIME] for o in outputs if site_kernel.SOLUTION_MIME in o.get("data", {})]
     assert solutions and "It is **42**." in solutions[0]["markdown"]
     assert not any(c.get("metadata", {}).get("site_setup") for c in executed["cells"])
     bar = next(c for c in executed["cells"] if "tqdm(range(3)" in "".join(c["source"]))
-    assert not any(site.WIDGET_VIEW in o.get("data", {}) for o in bar["outputs"])     # the finished bar is dropped
+    assert not any(site_pages.WIDGET_VIEW in o.get("data", {}) for o in bar["outputs"])     # the finished bar is dropped
 
 
 def test_pages_have_navigation_contents_math_links_sliders_and_solutions(tiny):
@@ -158,7 +158,7 @@ def test_pages_have_navigation_contents_math_links_sliders_and_solutions(tiny):
     assert "NBVAL" not in page and ">42\n<" in page.replace("</pre>", "<")
     assert "type='range'" in page and "aria-valuetext='slope = 1.00'" in page
     assert "<details class='solution'><summary>Show solution</summary>" in page and "<strong>42</strong>" in page
-    assert site.WIDGET_NOTE not in page      # every widget here works on the page (the tqdm bar is dropped)
+    assert site_pages.WIDGET_NOTE not in page      # every widget here works on the page (the tqdm bar is dropped)
     assert not any(s in page for s in ("<script src=\"http", "<link rel=\"stylesheet\" href=\"http", "cdn."))
     frames = sorted((out / "09_tiny").glob("live-1-*.webp"))
     assert len(frames) == 9

@@ -4,6 +4,7 @@ Modules
 -------
 figures         ``python -m course_utils.tools.figures [NAME ...]`` regenerates ``figures/``
 site            ``python -m course_utils.tools.site`` (``make site``) writes the offline, accessible site
+site_pages      one executed notebook as one page's HTML (markdown and MathML, outputs, live sliders)
 site_kernel     what the site build runs in each notebook's kernel (text alternatives, slider frames)
 site_assets     the site's style sheet and script
 mathml          LaTeX in markdown as MathML (no MathJax, no network)
