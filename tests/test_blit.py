@@ -416,8 +416,8 @@ def test_a_group_changing_on_every_move_keeps_no_pixels_until_it_stops_changing(
     live = build()
 
     def kept():  # the Axes (by index) of the groups whose pixels are kept
-        return sorted(live.fig.axes.index(units[0].axes) for units, _, pixels, *_ in live.blitter._groups.values()
-                      if pixels is not None)
+        return sorted(live.fig.axes.index(g.units[0].axes) for g in live.blitter._groups.values()
+                      if g.pixels is not None)
 
     def like_fresh():
         with w.initial_values(**live.values()):
@@ -428,16 +428,16 @@ def test_a_group_changing_on_every_move_keeps_no_pixels_until_it_stops_changing(
         live.controls["b"].value = b
         like_fresh()
     assert live.blitter.pasted_groups == 1 and kept() == [0]
-    right = next(g for g in live.blitter._groups.values() if g[0][0].axes is live.fig.axes[1])
-    assert right[2] is None and right[3] is True
+    right = next(g for g in live.blitter._groups.values() if g.units[0].axes is live.fig.axes[1])
+    assert right.pixels is None and right.changed is True
     live.controls["a"].value = 0.5          # now the left one changes and the right one stays
     like_fresh()
     assert live.blitter.pasted_groups == 0 and kept() == [0, 1]
     live.controls["a"].value = 0.6          # the right one is pasted; the left one changes on every move now
     like_fresh()
     assert live.blitter.pasted_groups == 1 and kept() == [1]
-    right = next(g for g in live.blitter._groups.values() if g[0][0].axes is live.fig.axes[1])
-    assert len(right[1]) == 4 and len(right[4]) == 1 and len(right[2]) == 1   # one box copied for four artists
+    right = next(g for g in live.blitter._groups.values() if g.units[0].axes is live.fig.axes[1])
+    assert len(right.rects) == 4 and len(right.cover) == 1 and len(right.pixels) == 1   # one box copied for four artists
     assert_blit_like_redraws(live)
 
 

@@ -51,7 +51,7 @@ Only matplotlib's public API is used (``Artist.stale``, ``get_children``, ``find
 from __future__ import annotations
 
 import weakref
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -62,7 +62,14 @@ from matplotlib.figure import Figure
 from matplotlib.spines import Spine
 from matplotlib.text import Text
 
-from course_utils.core.pixel_boxes import cacheable_legend, cover, legend_pixels, overlap_groups, pixel_box
+from course_utils.core.pixel_boxes import (
+    cacheable_legend,
+    cover,
+    legend_pixels,
+    overlap_groups,
+    pixel_box,
+    window_extent,
+)
 
 #: artists that are part of the frame: a change in them always means a full draw
 _FRAME_TYPES = (Axis, Tick, Spine)
@@ -125,6 +132,16 @@ def _geometry(fig: Figure) -> tuple:
                    ax.get_xscale(), ax.get_yscale(), _ticking(ax.xaxis), _ticking(ax.yaxis)) for ax in fig.axes))
 
 
+class _Group(NamedTuple):
+    """What a draw leaves of a group of overlapping animated artists (see the module's docstring)."""
+
+    units: tuple[Artist, ...]
+    rects: tuple[tuple[int, int, int, int], ...]   # every artist's pixel box: a change if one moves
+    pixels: list[np.ndarray] | None                 # the pixels of each box of ``cover``; None: not kept
+    changed: bool                                   # whether it changed at that draw
+    cover: tuple[tuple[int, int, int, int], ...]    # the boxes without repeats or nested ones
+
+
 class Blitter:
     """Draws ``fig`` on its Agg canvas, blitting when only animated artists changed.
 
@@ -154,10 +171,8 @@ class Blitter:
         #: how many groups of animated artists the last draw pasted (none of them changed)
         self.pasted_groups = 0
         self._legend_changed: dict[int, bool] = {}   # id(legend) -> whether it changed at its last draw
-        # the pixels of each group of animated artists after the last draw, by the group's ids:
-        # (artists, their pixel boxes, the pixels of each box of the cover or None when not kept,
-        #  whether it had changed at that draw, the cover: those boxes without repeats or nested ones)
-        self._groups: dict[tuple, tuple] = {}
+        # each group of animated artists after the last draw, by the group's ids
+        self._groups: dict[tuple, _Group] = {}
         #: artists that changed without being declared (found by their stale flags), by type name
         self.learned: list[str] = []
         self._declared: weakref.WeakValueDictionary = weakref.WeakValueDictionary()   # id() -> every artist declared so far
@@ -267,7 +282,7 @@ class Blitter:
         ranked = sorted(self.animated, key=lambda au: (order.get(id(au[0]), len(order)), au[1].get_zorder()))
         self.pasted = self.pasted_groups = 0
         buf = np.asarray(self.canvas.buffer_rgba())
-        extents: dict[int, tuple] = {}       # the legends' and texts' extents, measured once per draw
+        extents: dict = {}       # id -> Bbox: the legends' and texts' extents, measured once per draw (window_extent)
         boxes = [pixel_box(u, renderer, buf.shape, extents) for _, u in ranked]
         skip: set[int] = set()
         keep: list[tuple] = []           # the groups whose pixels are kept after this draw
@@ -279,17 +294,18 @@ class Blitter:
             rects = tuple(boxes[i] for i in group)
             changed = any(_is_stale(u) for u in units)
             cached = previous.get(key)
-            same = cached is not None and all(a is b for a, b in zip(cached[0], units)) and cached[1] == rects
-            if same and not changed and cached[2] is not None:
-                for (r0, r1, c0, c1), pixels in zip(cached[4], cached[2]):   # nothing changed: paste the group
+            same = (cached is not None and all(a is b for a, b in zip(cached.units, units))
+                    and cached.rects == rects)
+            if same and not changed and cached.pixels is not None:
+                for (r0, r1, c0, c1), pixels in zip(cached.cover, cached.pixels):   # nothing changed: paste the group
                     buf[r0:r1, c0:c1] = pixels
-                self._groups[key] = (*cached[:3], False, cached[4])     # unchanged at this draw
+                self._groups[key] = cached._replace(changed=False)     # unchanged at this draw
                 skip.update(key)
                 self.pasted_groups += 1
-            elif changed and cached is not None and cached[3]:
+            elif changed and cached is not None and cached.changed:
                 # changed at its last draw too: it changes on every move, so its pixels are not kept
                 # (they would never be pasted); remembered as changing, until a move leaves it alone
-                self._groups[key] = (units, rects, None, True, ())
+                self._groups[key] = _Group(units, rects, None, True, ())
             else:
                 keep.append((key, units, rects, changed))
         for _, unit in ranked:
@@ -299,7 +315,7 @@ class Blitter:
             cached = self._pasted.get(id(unit))
             changed = cacheable and _is_stale(unit)
             if (cacheable and cached is not None and cached[0] is unit and not changed
-                    and self._extent(unit, renderer, extents) == cached[1][0]):   # not moved ("best")
+                    and tuple(window_extent(unit, renderer, extents).bounds) == cached[1][0]):   # not moved ("best")
                 _, rows, cols, mask, pixels = cached[1]
                 unit.legendPatch.draw(renderer)      # the rim blends with what is below: draw it
                 np.copyto(buf[rows, cols], pixels, where=mask)   # the rest: paste it
@@ -325,14 +341,8 @@ class Blitter:
                 self._pasted[id(unit)] = (unit, saved)
         for key, units, rects, changed in keep:
             kept = cover(rects)       # the pixels kept: each box once, none inside another
-            self._groups[key] = (units, rects, [buf[r0:r1, c0:c1].copy() for r0, r1, c0, c1 in kept], changed, kept)
-
-    @staticmethod
-    def _extent(unit: Artist, renderer, extents: dict[int, tuple]) -> tuple:
-        """``unit``'s window extent (bounds) as measured earlier in this draw, else measured now."""
-        if id(unit) not in extents:
-            extents[id(unit)] = tuple(unit.get_window_extent(renderer).bounds)
-        return extents[id(unit)]
+            self._groups[key] = _Group(units, rects, [buf[r0:r1, c0:c1].copy() for r0, r1, c0, c1 in kept],
+                                       changed, kept)
 
     def needs_full(self) -> bool:
         """Whether the next :meth:`draw` has to draw everything (learns what changed: call once,

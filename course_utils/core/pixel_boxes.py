@@ -1,5 +1,6 @@
 """Where the animated artists of a blitted figure put their pixels (:mod:`course_utils.core.blit`).
 
+* :func:`window_extent`: a text's or legend's extent, measured once per draw;
 * :func:`pixel_box`: the buffer rows and columns an artist can draw into (a clipped artist its clip
   box, a text or legend its extent, anything else the whole buffer);
 * :func:`overlap_groups`: artists grouped by overlapping boxes (a group is drawn or pasted as a whole);
@@ -15,6 +16,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.legend import Legend
 from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
 
 
 def cacheable_legend(unit: Artist) -> bool:
@@ -24,13 +26,24 @@ def cacheable_legend(unit: Artist) -> bool:
             and unit.legendPatch.get_facecolor()[3] == 1.0)
 
 
-def pixel_box(unit: Artist, renderer, shape: tuple[int, ...], extents: dict | None = None) -> tuple[int, int, int, int]:
+def window_extent(unit: Artist, renderer, extents: dict[int, Bbox] | None = None) -> Bbox:
+    """``unit``'s window extent; with ``extents`` (``id(unit)`` -> extent, one dict per draw) measured
+    once per draw: measuring a legend lays out all its entries."""
+    if extents is None:
+        return unit.get_window_extent(renderer)
+    bbox = extents.get(id(unit))
+    if bbox is None:
+        bbox = extents[id(unit)] = unit.get_window_extent(renderer).frozen()
+    return bbox
+
+
+def pixel_box(unit: Artist, renderer, shape: tuple[int, ...], extents: dict[int, Bbox] | None = None
+              ) -> tuple[int, int, int, int]:
     """The buffer rows and columns where ``unit`` can put pixels: (row0, row1, col0, col1), whole
     pixels, outwards (the whole buffer for an unclipped artist that is not a text or legend).
 
     extents : dict, optional
-        Where a text's or legend's window extent, when it was measured, is kept (``id(unit)`` ->
-        its bounds): measuring a legend lays out all its entries, so a draw measures it once.
+        The draw's measured extents (:func:`window_extent`): a text's or legend's is measured once.
     """
     h, w = shape[:2]
     if isinstance(unit, (Text, Legend)):
@@ -42,10 +55,7 @@ def pixel_box(unit: Artist, renderer, shape: tuple[int, ...], extents: dict | No
             # ink outside the extent (arrow, stroke, shadow, box), or a rotated one: anywhere
             # (an Annotation's extent would also mark it stale)
             return 0, h, 0, w
-        bbox = unit.get_window_extent(renderer)
-        if extents is not None:
-            extents[id(unit)] = tuple(bbox.bounds)
-        x0, y0, x1, y1 = bbox.extents
+        x0, y0, x1, y1 = window_extent(unit, renderer, extents).extents
         # its layout box (line height, descent included) and a margin for antialiasing (1 px) and
         # italic overhangs (sideways)
         x0, y0, x1, y1 = x0 - 3, y0 - 1, x1 + 3, y1 + 1

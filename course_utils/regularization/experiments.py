@@ -293,7 +293,7 @@ def compute_constrained_view(t: float = 1.0, w1: float = 2.0, w2: float = 0.6, c
         pen_w = penalized_least_squares(H, w_star, lam, norm, l1_ratio=rho)
     n = int(n_path) if norm != "elasticnet" else (int(n_path) + 1) // 2   # elastic net: ~1 ms per solve
     ts, ws = _cached_budget_path(norm, float(w1), float(w2), float(corr), rho, n, float(scale2))
-    return ConstrainedView(H, w_star, float(t), norm, rho, sol, pen_w, _GRID, _grid_loss(w1, w2, float(corr), float(scale2)),
+    return ConstrainedView(H, w_star, float(t), norm, rho, sol, pen_w, _GRID, _grid_loss(float(w1), float(w2), float(corr), float(scale2)),
                            ball_boundary(norm, t, l1_ratio=rho, n=361), ts, ws)
 
 
